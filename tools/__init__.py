@@ -1,0 +1,1 @@
+"""Deterministic tools over the measured dataset. Every number they return carries provenance."""
