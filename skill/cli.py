@@ -1,0 +1,86 @@
+"""The `ecocompute` command: a thin dispatcher over command modules in `ecocompute.commands`.
+
+Each command module exposes `configure(parser)` and `run(args) -> int` and keeps heavy imports
+(SDKs, rich, jinja2) inside `run`, so that `ecocompute tool …` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from ecocompute import __version__
+from ecocompute.tools.errors import ToolInputError
+
+# name -> (module under ecocompute.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("ask", "Ask a question; answered by the offline engine or a model (-m provider:model)."),
+    "chat": ("chat", "Interactive chat with history (/model, /exit)."),
+    "tool": ("tool", "Run one tool non-interactively and print its JSON result."),
+    "lookup": ("friendly", "Measured rows for a GPU / model / precision / batch size."),
+    "compare": ("friendly", "Precision comparison table (FP16, NF4, INT8 default, INT8 pure)."),
+    "compare-gpus": ("friendly", "The same model across GPUs within one engine and dataset."),
+    "estimate": ("friendly", "Monthly kWh, cost and CO2 for a volume of requests."),
+    "recommend": ("friendly", "Recommended precision and batch size."),
+    "diagnose": ("friendly", "Explain slow or power-hungry inference from settings and symptoms."),
+    "audit": ("audit", "Audit Python code for energy waste (text, JSON or SARIF)."),
+    "eval": ("eval", "Run the eval scenarios against a model and grade the answers."),
+    "export": ("export", "Export the Agent Skill bundle or tool schemas."),
+    "mcp": ("mcp", "Serve the tools, references and protocols over MCP (stdio)."),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one sentence and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"ecocompute: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ecocompute", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ecocompute {__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text)
+        _command_module(module).configure(sub, name)
+    return parser
+
+
+def _command_module(module: str):  # noqa: ANN202 - a module object
+    return import_module(f"ecocompute.commands.{module}")
+
+
+def _selected_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """Build only the sub-parser that argv asks for, so one command does not import the others."""
+    name = argv[0] if argv and argv[0] in COMMANDS else None
+    if name is None:
+        return build_parser()
+    parser = _Parser(prog="ecocompute")
+    subs = parser.add_subparsers(dest="command", parser_class=_Parser)
+    module, help_text = COMMANDS[name]
+    _command_module(module).configure(subs.add_parser(name, help=help_text, description=help_text), name)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _selected_parser(argv).parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return 0
+    try:
+        return int(args.run(args) or 0)
+    except ToolInputError as exc:
+        sys.stderr.write(f"ecocompute: {exc.message}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("ecocompute: interrupted.\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
