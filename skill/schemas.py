@@ -1,0 +1,210 @@
+"""Tool schemas for every surface, rendered from the registry's `ToolSpec` (never hand-written).
+
+`strict_schema` adapts pydantic's JSON schema to OpenAI strict mode (the strictest common subset:
+every object closed, every property required, optionals nullable, `$ref`s inlined, validation
+keywords moved into the description); the registry still validates every call.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+# Keywords strict mode (and several OpenAI-compatible servers) reject; the registry enforces them.
+_CONSTRAINTS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+)
+_DROPPED = ("title", "default", "examples", "$defs", "definitions")
+
+
+class SchemaSource(Protocol):
+    """What a renderer needs from a tool: the registry's `ToolSpec` satisfies it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    def input_schema(self) -> dict[str, Any]: ...
+
+
+def _resolve(ref: str, root: Mapping[str, Any]) -> dict[str, Any]:
+    node: Any = root
+    for key in ref.removeprefix("#/").split("/"):
+        node = node[key]
+    return node
+
+
+def _inline(node: Any, root: Mapping[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """Replace every `$ref` by its definition (sibling keys win); recursive types are refused."""
+    if isinstance(node, list):
+        return [_inline(item, root, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        ref = node["$ref"]
+        if ref in seen:
+            raise ValueError(f"Recursive schema reference {ref!r} cannot be inlined.")
+        merged = {**_resolve(ref, root), **{k: v for k, v in node.items() if k != "$ref"}}
+        return _inline(merged, root, (*seen, ref))
+    return {k: _inline(v, root, seen) for k, v in node.items()}
+
+
+def _is_nullable(node: Mapping[str, Any]) -> bool:
+    kinds = node.get("type")
+    if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    return any(_is_nullable(v) for v in node.get("anyOf", []))
+
+
+def _describe_constraints(node: dict[str, Any]) -> dict[str, Any]:
+    found = {k: node.pop(k) for k in _CONSTRAINTS if k in node}
+    default = node.get("default")
+    notes = [f"{k}={json.dumps(v)}" for k, v in found.items()]
+    if default is not None:
+        notes.append(f"null means default {json.dumps(default)}")
+    if notes:
+        base = node.get("description", "").rstrip()
+        node["description"] = (base + " " if base else "") + f"({', '.join(notes)})"
+    return node
+
+
+def _strict(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strict(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = _describe_constraints(dict(node))
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _DROPPED:
+            continue
+        if key == "properties":
+            out[key] = {name: _strict(prop) for name, prop in value.items()}
+        elif key == "allOf" and len(value) == 1:
+            out.update(_strict(value[0]))
+        else:
+            out[key] = _strict(value)
+    if out.get("type") == "object" or "properties" in out:
+        props = out.setdefault("properties", {})
+        required = set(node.get("required", []))
+        for name, prop in props.items():
+            if name not in required and not _is_nullable(prop):
+                props[name] = {"anyOf": [prop, {"type": "null"}]}
+        out["required"] = list(props)
+        out["additionalProperties"] = False
+    return out
+
+
+def strict_schema(spec: SchemaSource) -> dict[str, Any]:
+    """The tool's argument schema, valid for OpenAI strict mode."""
+    schema = spec.input_schema()
+    return _strict(_inline(copy.deepcopy(schema), schema))
+
+
+def compact_schema(spec: SchemaSource) -> dict[str, Any]:
+    """The pydantic schema with `$ref`s inlined and titles dropped (defaults kept): for Anthropic, MCP."""
+    schema = spec.input_schema()
+    return _drop_titles(_inline(copy.deepcopy(schema), schema))
+
+
+def _drop_titles(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_drop_titles(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("title", "$defs", "definitions"):
+            continue
+        if key == "properties":
+            out[key] = {name: _drop_titles(prop) for name, prop in value.items()}
+        else:
+            out[key] = _drop_titles(value)
+    return out
+
+
+def to_openai_chat(spec: SchemaSource) -> dict[str, Any]:
+    """A Chat Completions `tools` entry (strict function)."""
+    return {
+        "type": "function",
+        "function": {
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": strict_schema(spec),
+            "strict": True,
+        },
+    }
+
+
+def to_openai_responses(spec: SchemaSource) -> dict[str, Any]:
+    """A Responses API `tools` entry (strict function, flat shape)."""
+    return {
+        "type": "function",
+        "name": spec.name,
+        "description": spec.description,
+        "parameters": strict_schema(spec),
+        "strict": True,
+    }
+
+
+def to_anthropic(spec: SchemaSource) -> dict[str, Any]:
+    """A Messages API `tools` entry."""
+    return {"name": spec.name, "description": spec.description, "input_schema": compact_schema(spec)}
+
+
+def to_mcp(spec: SchemaSource) -> dict[str, Any]:
+    """An MCP `tools/list` entry."""
+    return {"name": spec.name, "description": spec.description, "inputSchema": compact_schema(spec)}
+
+
+RENDERERS: dict[str, Callable[[SchemaSource], dict[str, Any]]] = {
+    "openai-chat": to_openai_chat,
+    "openai-responses": to_openai_responses,
+    "anthropic": to_anthropic,
+    "mcp": to_mcp,
+}
+
+
+def export_all(fmt: str, specs: Iterable[SchemaSource] | None = None) -> list[dict[str, Any]]:
+    """Every registry tool rendered for `fmt` (one of `RENDERERS`)."""
+    render = RENDERERS.get(fmt)
+    if render is None:
+        raise ValueError(f"Unknown schema format {fmt!r}; choose one of {', '.join(RENDERERS)}.")
+    if specs is None:
+        from ecocompute.registry import TOOLS
+
+        specs = TOOLS
+    return [render(spec) for spec in specs]
+
+
+def drop_default_nulls(spec: SchemaSource, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """Strict mode makes defaulted parameters nullable; a null there means "use the default"."""
+    schema = spec.input_schema()
+    props = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    resolved = {name: _inline(prop, schema) for name, prop in props.items()}
+    return {
+        key: value
+        for key, value in arguments.items()
+        if not (
+            value is None
+            and key in resolved
+            and key not in required
+            and not _is_nullable(resolved[key])
+        )
+    }

@@ -1,0 +1,105 @@
+"""Result building blocks shared by the tools: row views, derived deltas, basis labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel
+
+from ecocompute.tools.dataset import Measurement, Source
+
+Basis = Literal["measured", "derived", "interpolated", "extrapolated", "unavailable"]
+INT8_PURE_CAVEAT = (
+    "llm_int8_threshold=0.0 quantises the outlier features that the default threshold keeps in FP16, "
+    "so accuracy can drop; check perplexity or task accuracy before deploying it"
+)
+
+
+class RowView(BaseModel):
+    """A measured row as tools return it: values, spread, regime and provenance."""
+
+    row_id: str
+    basis: Basis = "measured"
+    experiment: str
+    role: str
+    engine: str
+    engine_version: str | None
+    regime: str
+    gpu: str
+    num_gpus: int
+    model: str
+    params_b: float | None
+    precision: str
+    batch_size: int | None
+    max_new_tokens: float | None
+    throughput_tok_s: float | None
+    throughput_std: float | None
+    power_w: float | None
+    power_std: float | None
+    energy_j_per_1k_tok: float | None
+    energy_std: float | None
+    energy_basis: str
+    n_runs: int | None
+    median_itl_ms: float | None = None
+    p99_itl_ms: float | None = None
+    perplexity_wikitext2: float | None = None
+    identity_check: str
+    source: Source
+
+
+def view(m: Measurement) -> RowView:
+    """The public view of a measurement row."""
+    data = m.model_dump(include=set(RowView.model_fields) - {"basis", "regime", "identity_check"})
+    return RowView(**data, regime=m.regime, identity_check=m.identity)
+
+
+class Delta(BaseModel):
+    """A percentage derived from two rows of one experiment and one energy basis."""
+
+    pct: float
+    basis: Basis = "derived"
+    formula: str
+    row_ids: list[str]
+
+
+def pct_change(new: float, old: float) -> float:
+    return round((new - old) / old * 100, 1)
+
+
+def comparable(a: Measurement, b: Measurement) -> bool:
+    """Rows may be compared only within one experiment, energy basis and engine."""
+    return (a.experiment == b.experiment and a.energy_basis == b.energy_basis
+            and a.engine == b.engine and a.energy_basis in ("gross", "net_of_idle"))
+
+
+def energy_delta(new: Measurement, old: Measurement) -> Delta | None:
+    """Δ energy per 1k tokens of `new` vs `old`, or None when the rows are not comparable."""
+    if not comparable(new, old) or new.energy_j_per_1k_tok is None or not old.energy_j_per_1k_tok:
+        return None
+    return Delta(
+        pct=pct_change(new.energy_j_per_1k_tok, old.energy_j_per_1k_tok),
+        formula=(f"({new.row_id}.energy_j_per_1k_tok - {old.row_id}.energy_j_per_1k_tok)"
+                 f" / {old.row_id}.energy_j_per_1k_tok x 100"),
+        row_ids=[new.row_id, old.row_id],
+    )
+
+
+def throughput_delta(new: Measurement, old: Measurement) -> Delta | None:
+    if not comparable(new, old) or new.throughput_tok_s is None or not old.throughput_tok_s:
+        return None
+    return Delta(
+        pct=pct_change(new.throughput_tok_s, old.throughput_tok_s),
+        formula=(f"({new.row_id}.throughput_tok_s - {old.row_id}.throughput_tok_s)"
+                 f" / {old.row_id}.throughput_tok_s x 100"),
+        row_ids=[new.row_id, old.row_id],
+    )
+
+
+def identity_warnings(rows: Iterable[Measurement]) -> list[str]:
+    return [f"{m.row_id}: energy identity check {m.identity}" for m in rows if not m.identity_ok]
+
+
+def row_order(m: Measurement) -> tuple[int, int, str]:
+    """Preference among rows of one configuration: identity ok, more runs, then row id."""
+    return (0 if m.identity_ok else 1, -(m.n_runs or 0), m.row_id)

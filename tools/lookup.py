@@ -1,0 +1,77 @@
+"""`lookup_measurement`: measured rows for a configuration, with provenance and conflicts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from ecocompute.tools.common import Basis, RowView, identity_warnings, row_order, view
+from ecocompute.tools.query import Query, coverage, other_rows, primary_rows, require_any, resolve
+
+MAX_ROWS = 40
+
+
+class Conflict(BaseModel):
+    """Another source's value for a measured configuration."""
+
+    row: RowView
+    differs_from: str | None
+    energy_ratio_to_primary: float | None
+    note: str
+
+
+class LookupResult(BaseModel):
+    """Primary rows matching the query, other sources' conflicting rows, and coverage on a miss."""
+
+    query: Query
+    basis: Basis
+    rows: list[RowView]
+    total_rows: int
+    conflicts: list[Conflict]
+    warnings: list[str]
+    covered: dict[str, list[str]] | None = None
+
+
+def lookup_measurement(
+    gpu: Annotated[str | None, Field(description="GPU, e.g. 'rtx4090d', 'RTX 4090D', 'A800', 'h100'; null for any")] = None,
+    model: Annotated[str | None, Field(description="Model name or Hugging Face id, e.g. 'Mistral-7B'; null for any")] = None,
+    precision: Annotated[str | None, Field(description="fp16, bf16, fp8, nf4, nf4_dq, int8_default (load_in_8bit, threshold 6.0), int8_pure (threshold 0.0); aliases like '4bit' or 'int8' work; null for any")] = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Batch size (max_num_seqs for vLLM rows); null for any")] = None,
+    engine: Annotated[str | None, Field(description="'transformers' (eager) or 'vllm' (serving); null for both, never mixed in comparisons")] = None,
+) -> LookupResult:
+    """Measured throughput, power and energy per 1k tokens for a GPU / model / precision / batch size, with provenance (row ids, source repo, path, commit), n, std, energy basis, and conflicting sources.
+
+    At least one filter is required. Rows come from primary sources only; other sources' values for the
+    same configuration are listed as conflicts. When nothing matches, `covered` lists what is measured.
+    """
+    require_any(gpu=gpu, model=model, precision=precision, batch_size=batch_size, engine=engine)
+    q = resolve(gpu, model, precision, batch_size, engine)
+    rows = sorted(primary_rows(q), key=lambda m: (m.engine, m.gpu, m.model, m.precision, m.batch_size or 0, row_order(m)))
+    if q.model_given and q.model is None:
+        rows = []
+    by_id = {m.row_id: m for m in rows}
+    conflicts = [_conflict(o, rows) for o in other_rows(q, rows)]
+    warnings = identity_warnings(rows)
+    if len({(m.engine, m.experiment) for m in rows}) > 1:
+        warnings.append("Rows come from several experiments or engines: compare values only within one experiment.")
+    if q.model_given and q.model is None:
+        warnings.append(f"{q.model_given!r} is not in the measured data"
+                        + (f" (about {q.model_params_b:g}B parameters from its name)." if q.model_params_b else "."))
+    return LookupResult(
+        query=q, basis="measured" if rows else "unavailable",
+        rows=[view(by_id[m.row_id]) for m in rows[:MAX_ROWS]], total_rows=len(rows),
+        conflicts=conflicts[:MAX_ROWS], warnings=warnings + ([f"{len(rows) - MAX_ROWS} more rows not shown; narrow the query."] if len(rows) > MAX_ROWS else []),
+        covered=None if rows else coverage(q),
+    )
+
+
+def _conflict(other, primaries) -> Conflict:  # noqa: ANN001 - Measurement rows
+    same = [p for p in primaries if (p.gpu, p.model, p.precision, p.engine) == (other.gpu, other.model, other.precision, other.engine)
+            and (other.batch_size is None or p.batch_size == other.batch_size)]
+    ref = same[0] if same else None
+    ratio = None
+    if ref and ref.energy_j_per_1k_tok and other.energy_j_per_1k_tok:
+        ratio = round(other.energy_j_per_1k_tok / ref.energy_j_per_1k_tok, 3)
+    return Conflict(row=view(other), differs_from=ref.row_id if ref else None,
+                    energy_ratio_to_primary=ratio, note=other.notes.split(";", 2)[-1].strip()[:300])

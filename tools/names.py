@@ -1,0 +1,135 @@
+"""Forgiving name resolution for GPUs, models, precisions and engines, with did-you-mean errors."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+from ecocompute.tools.dataset import load
+from ecocompute.tools.errors import ToolInputError, did_you_mean
+
+PRECISION_ALIASES: dict[str, str] = {
+    "fp16": "fp16", "float16": "fp16", "half": "fp16", "f16": "fp16", "torchfloat16": "fp16",
+    "bf16": "bf16", "bfloat16": "bf16", "torchbfloat16": "bf16",
+    "fp32": "fp32", "float32": "fp32", "full": "fp32",
+    "fp8": "fp8", "float8": "fp8",
+    "nf4": "nf4", "4bit": "nf4", "int4": "nf4", "bnb4": "nf4", "bnb4bit": "nf4", "loadin4bit": "nf4",
+    "nf4dq": "nf4_dq", "nf4doublequant": "nf4_dq", "nf4doublequantization": "nf4_dq",
+    "int8": "int8_default", "8bit": "int8_default", "int8default": "int8_default",
+    "loadin8bit": "int8_default", "llmint8": "int8_default", "bnb8bit": "int8_default",
+    "int8pure": "int8_pure", "int8threshold0": "int8_pure", "int8t0": "int8_pure",
+    "llmint8threshold0": "int8_pure", "llmint8threshold00": "int8_pure", "int8unspecified": "int8_unspecified",
+}
+PRECISIONS = ("fp16", "bf16", "fp8", "nf4", "nf4_dq", "int8_default", "int8_pure", "int8_unspecified", "fp32")
+ENGINE_ALIASES = {"transformers": "transformers", "hf": "transformers", "huggingface": "transformers",
+                  "eager": "transformers", "vllm": "vllm"}
+_MODEL_SUFFIXES = re.compile(r"(instruct|chat|base|hf|it|v\d+(\.\d+)*|\d+k)$")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9.]", "", text.lower())
+
+
+def precision_key(text: str) -> str:
+    """Canonical precision id for `text` ("4bit" -> "nf4", "8-bit" -> "int8_default")."""
+    key = re.sub(r"[^a-z0-9]", "", text.lower())
+    if key in PRECISION_ALIASES:
+        return PRECISION_ALIASES[key]
+    close = difflib.get_close_matches(key, list(PRECISION_ALIASES), n=3, cutoff=0.6)
+    raise did_you_mean("precision", text, list(PRECISIONS), sorted({PRECISION_ALIASES[c] for c in close}))
+
+
+def engine_key(text: str) -> str:
+    key = re.sub(r"[^a-z0-9]", "", text.lower())
+    if key in ENGINE_ALIASES:
+        return ENGINE_ALIASES[key]
+    for name in ("sglang", "tgi", "tensorrt", "trtllm", "llamacpp", "ollama"):
+        if key.startswith(name):
+            raise ToolInputError(f"Engine {text!r} is not measured in the dataset. Covered: transformers, vllm.")
+    raise did_you_mean("engine", text, ["transformers", "vllm"], [])
+
+
+_GPU_TAIL = re.compile(r"(sxm\d*|pcie)?(\d+gb)?(hbm\d*e?|gddr\d*x?)?")
+
+
+def _gpu_key(text: str, known: list[str]) -> str:
+    key = re.sub(r"[^a-z0-9]", "", text.lower())
+    for noise in ("nvidia", "geforce", "tesla"):
+        key = key.replace(noise, "")
+    if re.fullmatch(r"\d{4}[a-z]*", key):
+        key = "rtx" + key
+    for gpu in sorted(known, key=len, reverse=True):  # longest id first: rtx4090d before rtx4090
+        if key.startswith(gpu) and _GPU_TAIL.fullmatch(key[len(gpu):]):
+            return gpu
+    return key
+
+
+def gpu_key(text: str) -> str:
+    """Canonical GPU id: "RTX 4090D", "4090d", "NVIDIA A800-SXM4-80GB" -> "rtx4090d", "a800"."""
+    gpus = load().gpus
+    key = _gpu_key(text, list(gpus))
+    if key in gpus:
+        return key
+    close = difflib.get_close_matches(key, list(gpus), n=3, cutoff=0.6)
+    raise did_you_mean("GPU", text, sorted(gpus), close)
+
+
+@cache
+def _model_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for m in load().measurements:
+        index.setdefault(_key(m.model), m.model)
+        if m.hf_id:
+            index.setdefault(_key(m.hf_id.split("/")[-1]), m.model)
+    return index
+
+
+def _strip_suffixes(key: str) -> str:
+    while True:
+        stripped = _MODEL_SUFFIXES.sub("", key).rstrip(".")
+        if stripped == key or not stripped:
+            return key
+        key = stripped
+
+
+def model_key(text: str) -> str | None:
+    """Canonical model name for `text`, or None when it is not in the data (see `params_from_name`)."""
+    index = _model_index()
+    raw = _key(text.split("/")[-1])
+    for candidate in (raw, _strip_suffixes(raw)):
+        if candidate in index:
+            return index[candidate]
+    for key, name in index.items():  # "mistral7b" inside "mistral7binstructv0.2"
+        if raw.startswith(key) and len(key) >= 6 and not raw[len(key):len(key) + 1].isdigit():
+            return name
+    return None
+
+
+def resolve_model(text: str) -> str:
+    """Model name in the data, or a did-you-mean error when the name is neither known nor sized."""
+    name = model_key(text)
+    if name is not None:
+        return name
+    models = sorted(set(_model_index().values()))
+    close = difflib.get_close_matches(_key(text), [_key(m) for m in models], n=3, cutoff=0.6)
+    names = {_key(m): m for m in models}
+    raise did_you_mean("model", text, models, [names[c] for c in close])
+
+
+def params_from_name(text: str) -> float | None:
+    """Parameter count in billions from a size token ("1.5B", "1_1b", "opt-1.3b", "70b")."""
+    match = re.search(r"(?<![a-z0-9.])(\d+(?:[._]\d+)?)\s*([bm])(?![a-z])", text.lower().replace("-", " "))
+    if not match:
+        return None
+    value = float(match.group(1).replace("_", "."))
+    return value / 1000 if match.group(2) == "m" else value
+
+
+def model_params_b(text: str) -> float | None:
+    """Size in billions: from the dataset's model list, else from a size token in the name."""
+    name = model_key(text)
+    if name is not None:
+        sizes = [m.params_b for m in load().measurements if m.model == name and m.params_b]
+        return sizes[0] if sizes else None
+    return params_from_name(text)

@@ -1,0 +1,82 @@
+"""Resolve user-facing names into one filter over the dataset, shared by the tools."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.names import engine_key, gpu_key, model_key, params_from_name, precision_key, resolve_model
+
+
+class Query(BaseModel):
+    """A resolved configuration filter; None means any."""
+
+    gpu: str | None = None
+    model: str | None = None
+    model_given: str | None = None
+    model_params_b: float | None = None
+    precision: str | None = None
+    batch_size: int | None = None
+    engine: str | None = None
+
+    def matches(self, m: Measurement) -> bool:
+        return ((self.gpu is None or m.gpu == self.gpu)
+                and (self.model_given is None or m.model == self.model)
+                and (self.precision is None or m.precision == self.precision)
+                and (self.batch_size is None or m.batch_size == self.batch_size)
+                and (self.engine is None or m.engine == self.engine))
+
+
+def resolve(gpu: str | None = None, model: str | None = None, precision: str | None = None,
+            batch_size: int | None = None, engine: str | None = None, *, sized_ok: bool = True) -> Query:
+    """Resolve names; an unknown model with a size token stays unresolved (model=None, size kept)."""
+    name: str | None = None
+    params: float | None = None
+    if model is not None and model.strip():
+        name = model_key(model)
+        if name is None:
+            params = params_from_name(model)
+            if params is None or not sized_ok:
+                resolve_model(model)  # raises the did-you-mean error
+    return Query(
+        gpu=gpu_key(gpu) if gpu else None,
+        model=name, model_given=model if model and model.strip() else None, model_params_b=params,
+        precision=precision_key(precision) if precision else None,
+        batch_size=batch_size, engine=engine_key(engine) if engine else None,
+    )
+
+
+def require_any(**given: object) -> None:
+    if all(v is None or (isinstance(v, str) and not v.strip()) for v in given.values()):
+        raise ToolInputError(f"Give at least one of: {', '.join(given)}.")
+
+
+def primary_rows(q: Query) -> list[Measurement]:
+    return [m for m in load().measurements if m.role == "primary" and q.matches(m)]
+
+
+def other_rows(q: Query, primaries: Iterable[Measurement]) -> list[Measurement]:
+    """Secondary and claim rows for the configurations of `primaries` (mirrors repeat, so skipped)."""
+    keys = {(p.gpu, p.model, p.precision, p.batch_size, p.engine) for p in primaries}
+    loose = {(k[0], k[1], k[2], k[4]) for k in keys}
+    return [m for m in load().measurements
+            if m.role in ("secondary", "claim") and q.matches(m.model_copy(update={"batch_size": q.batch_size}))
+            and ((m.gpu, m.model, m.precision, m.batch_size, m.engine) in keys
+                 or (m.batch_size is None and (m.gpu, m.model, m.precision, m.engine) in loose))]
+
+
+def coverage(q: Query) -> dict[str, list[str]]:
+    """What the data covers when one filter at a time is dropped (helps after an empty match)."""
+    out: dict[str, list[str]] = {}
+    prim = load().primary()
+    for field in ("gpu", "model", "precision", "batch_size", "engine"):
+        relaxed = q.model_copy(update={field: None, **({"model_given": None} if field == "model" else {})})
+        values = sorted({str(getattr(m, field)) for m in prim if relaxed.matches(m)})
+        if values and getattr(q, "model_given" if field == "model" else field) is not None:
+            out[f"{field}s measured for the other filters"] = values
+    out["gpus"] = sorted({f"{m.gpu} ({m.engine})" for m in prim})
+    out["models"] = sorted({m.model for m in prim})
+    return out
