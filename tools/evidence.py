@@ -1,0 +1,144 @@
+"""The paradox evidence, computed from primary rows (shared by diagnose, audit and the prompt).
+
+Each function pairs rows within one experiment, energy basis and engine, so every percentage is
+derived from two measured rows; nothing here is a typed-in figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from pydantic import BaseModel
+
+from ecocompute.tools.common import Basis, INT8_PURE_CAVEAT, comparable, pct_change
+from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.names import model_params_b  # noqa: F401 - part of this module's interface
+
+SMALL_MODEL_MAX_B = 3.0
+
+
+class Comparison(BaseModel):
+    """One derived percentage between two rows of one experiment."""
+
+    gpu: str
+    model: str
+    batch_size: int | None
+    experiment: str
+    pct: float
+    new_row: str
+    base_row: str
+
+
+class Evidence(BaseModel):
+    """A claim with its range, the comparisons behind it and their rows."""
+
+    claim: str
+    low_pct: float | None
+    high_pct: float | None
+    row_ids: list[str]
+    basis: Basis
+    comparisons: list[Comparison]
+
+
+def _pairs(new_prec: str, base_prec: str, keep: Callable[[Measurement], bool]) -> list[Comparison]:
+    prim = [m for m in load().primary() if m.engine == "transformers" and m.energy_j_per_1k_tok and keep(m)]
+    base = {(m.experiment, m.gpu, m.model, m.batch_size): m for m in prim if m.precision == base_prec}
+    out = []
+    for m in prim:
+        b = base.get((m.experiment, m.gpu, m.model, m.batch_size))
+        if m.precision == new_prec and b is not None and comparable(m, b):
+            out.append(Comparison(gpu=m.gpu, model=m.model, batch_size=m.batch_size, experiment=m.experiment,
+                                  pct=pct_change(m.energy_j_per_1k_tok, b.energy_j_per_1k_tok),
+                                  new_row=m.row_id, base_row=b.row_id))
+    return out
+
+
+def _evidence(what: str, comps: list[Comparison]) -> Evidence:
+    if not comps:
+        return Evidence(claim=f"No measured pair for {what}.", low_pct=None, high_pct=None,
+                        row_ids=[], basis="unavailable", comparisons=[])
+    lo, hi = min(c.pct for c in comps), max(c.pct for c in comps)
+    gpus = sorted({c.gpu for c in comps})
+    span = f"{lo:+.1f}%" if lo == hi else f"{lo:+.1f}% to {hi:+.1f}%"
+    return Evidence(
+        claim=f"{what}: {span} energy per token in {len(comps)} measured comparisons on {', '.join(gpus)}",
+        low_pct=lo, high_pct=hi, row_ids=sorted({r for c in comps for r in (c.new_row, c.base_row)}),
+        basis="derived", comparisons=comps,
+    )
+
+
+@cache
+def int8_default_penalty() -> Evidence:
+    """Default bitsandbytes INT8 (threshold 6.0) vs FP16."""
+    return _evidence("INT8 with the default threshold vs FP16", _pairs("int8_default", "fp16", lambda m: True))
+
+
+@cache
+def int8_pure_effect() -> Evidence:
+    """`llm_int8_threshold=0.0` vs default INT8, with the accuracy caveat and perplexity where measured."""
+    ev = _evidence("INT8 with llm_int8_threshold=0.0 vs default INT8", _pairs("int8_pure", "int8_default", lambda m: True))
+    vs_fp16 = _evidence("vs FP16", _pairs("int8_pure", "fp16", lambda m: True))
+    ppl = _perplexity_note()
+    claim = f"{ev.claim}; {vs_fp16.claim}. Caveat: {INT8_PURE_CAVEAT}.{ppl}"
+    return ev.model_copy(update={"claim": claim, "row_ids": sorted(set(ev.row_ids) | set(vs_fp16.row_ids))})
+
+
+def int8_pure_vs_fp16() -> Evidence:
+    return _evidence("INT8 with llm_int8_threshold=0.0 vs FP16", _pairs("int8_pure", "fp16", lambda m: True))
+
+
+def _perplexity_note() -> str:
+    rows = [m for m in load().primary() if m.perplexity_wikitext2 is not None]
+    fp16 = {(m.experiment, m.model): m for m in rows if m.precision == "fp16"}
+    parts = []
+    for m in rows:
+        base = fp16.get((m.experiment, m.model))
+        if m.precision == "int8_pure" and base:
+            parts.append(f"{m.model} on {m.gpu}: WikiText-2 perplexity {base.perplexity_wikitext2:g} (FP16, {base.row_id})"
+                         f" vs {m.perplexity_wikitext2:g} ({m.row_id})")
+    return (" Measured: " + "; ".join(parts) + ".") if parts else ""
+
+
+@cache
+def nf4_small_model_penalty() -> Evidence:
+    """NF4 vs FP16 for models of at most 3B parameters."""
+    return _evidence(f"NF4 vs FP16 on models <= {SMALL_MODEL_MAX_B:g}B",
+                     _pairs("nf4", "fp16", lambda m: (m.params_b or 99) <= SMALL_MODEL_MAX_B))
+
+
+@cache
+def nf4_large_model_effect() -> Evidence:
+    """NF4 vs FP16 for models above 3B parameters."""
+    return _evidence(f"NF4 vs FP16 on models > {SMALL_MODEL_MAX_B:g}B",
+                     _pairs("nf4", "fp16", lambda m: (m.params_b or 0) > SMALL_MODEL_MAX_B))
+
+
+@cache
+def batch_size_gain() -> Evidence:
+    """Energy per token (and so per request) at the largest measured batch vs batch 1, per experiment."""
+    prim = [m for m in load().primary() if m.engine == "transformers" and m.energy_j_per_1k_tok and m.batch_size]
+    comps = []
+    for key in sorted({(m.experiment, m.gpu, m.model, m.precision) for m in prim}):
+        sweep = sorted((m for m in prim if (m.experiment, m.gpu, m.model, m.precision) == key), key=lambda m: m.batch_size)
+        if len(sweep) > 1 and sweep[0].batch_size == 1 and comparable(sweep[-1], sweep[0]):
+            top, one = sweep[-1], sweep[0]
+            comps.append(Comparison(gpu=top.gpu, model=f"{top.model} {top.precision} batch {top.batch_size}",
+                                    batch_size=top.batch_size, experiment=top.experiment,
+                                    pct=pct_change(top.energy_j_per_1k_tok, one.energy_j_per_1k_tok),
+                                    new_row=top.row_id, base_row=one.row_id))
+    return _evidence("Largest measured batch vs batch 1", comps)
+
+
+def power_vs_energy() -> Evidence:
+    """Rows where a precision draws less power than FP16 yet uses more energy per token."""
+    prim = [m for m in load().primary() if m.engine == "transformers" and m.power_w and m.energy_j_per_1k_tok]
+    fp16 = {(m.experiment, m.gpu, m.model, m.batch_size): m for m in prim if m.precision == "fp16"}
+    comps = []
+    for m in prim:
+        b = fp16.get((m.experiment, m.gpu, m.model, m.batch_size))
+        if b and m is not b and comparable(m, b) and m.power_w < b.power_w and m.energy_j_per_1k_tok > b.energy_j_per_1k_tok:
+            comps.append(Comparison(gpu=m.gpu, model=f"{m.model} {m.precision}", batch_size=m.batch_size,
+                                    experiment=m.experiment, pct=pct_change(m.energy_j_per_1k_tok, b.energy_j_per_1k_tok),
+                                    new_row=m.row_id, base_row=b.row_id))
+    return _evidence("Lower power than FP16 but more energy per token", comps)
