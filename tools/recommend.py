@@ -1,0 +1,186 @@
+"""`recommend_config`: precision and batch size, the original skill's rules tested against the data."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from ecocompute.tools import evidence
+from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, RowView, comparable, pct_change, row_order, view
+from ecocompute.tools.compare import BYTES_PER_PARAM
+from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.query import Query, primary_rows, resolve
+from ecocompute.tools.serving import LatencyMetric, ServingChoice, choose
+
+UseCase = Literal["interactive", "api", "batch"]
+CANDIDATES = ("fp16", "nf4", "int8_pure")  # default INT8 is never recommended
+BATCH_FOR_USE = {"interactive": 1, "api": 8, "batch": 64}
+VRAM_HEADROOM = 0.8  # weights may take at most this share of VRAM (KV cache and activations need the rest)
+
+
+class RuleCheck(BaseModel):
+    rule: str
+    applies: bool
+    says: str | None
+    data_says: str | None
+    verdict: str
+
+
+class RecommendResult(BaseModel):
+    """OPTIMIZE: the recommended precision and batch size with reasons and rows."""
+
+    gpu: str
+    model: str | None
+    params_b: float | None
+    use_case: UseCase
+    engine: str
+    precision: str | None
+    batch_size: int | None
+    basis: Basis
+    reasons: list[str]
+    rule_checks: list[RuleCheck]
+    row_ids: list[str]
+    expected: RowView | None
+    serving: ServingChoice | None = None
+    warnings: list[str]
+
+
+def recommend_config(
+    gpu: Annotated[str, Field(description="GPU, e.g. 'rtx4090d', 'a800', 'h100'")],
+    model: Annotated[str | None, Field(description="Model name or Hugging Face id; null if only params_b is known")] = None,
+    params_b: Annotated[float | None, Field(gt=0, le=10000, description="Parameters in billions (overrides the size from the name)")] = None,
+    use_case: Annotated[UseCase, Field(description="interactive (latency first), api (online serving), batch (offline jobs)")] = "api",
+    vram_gb: Annotated[float | None, Field(gt=0, le=10000, description="VRAM per GPU in GB; null = the GPU's profile")] = None,
+    engine: Annotated[str | None, Field(description="'transformers' or 'vllm'; null = transformers where measured, else vllm")] = None,
+    itl_deadline_ms: Annotated[float | None, Field(gt=0, le=100000, description="vLLM only: inter-token latency deadline in ms")] = None,
+    latency_metric: Annotated[LatencyMetric, Field(description="Which ITL the deadline applies to: median or p99")] = "p99",
+) -> RecommendResult:
+    """OPTIMIZE: recommend precision and batch size (max_num_seqs for vLLM, optionally under an inter-token latency deadline) for a model on a GPU and use case, with the reasons, the original rules checked against the data, and the rows behind each choice."""
+    if model is None and params_b is None:
+        raise ToolInputError("Give a model or params_b.")
+    q = resolve(gpu, model, None, None, engine)
+    size = params_b or q.model_params_b or _size_of(q)
+    eng = q.engine or _default_engine(q)
+    if eng != "transformers":
+        return _serving(q, size, use_case, itl_deadline_ms, latency_metric)
+    if itl_deadline_ms is not None:
+        raise ToolInputError("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.")
+    return _transformers(q, size, use_case, vram_gb or load().gpus[q.gpu].vram_gb)
+
+
+def _size_of(q: Query) -> float | None:
+    sizes = [m.params_b for m in load().measurements if m.model == q.model and m.params_b]
+    return sizes[0] if sizes else None
+
+
+def _default_engine(q: Query) -> str:
+    engines = {m.engine for m in load().primary() if m.gpu == q.gpu}
+    return "transformers" if "transformers" in engines or not engines else sorted(engines)[0]
+
+
+def _rule(size: float | None, vram: float | None) -> tuple[str, str | None]:
+    if size is None:
+        return "no size known", None
+    if size <= 3:
+        return "<=3B -> FP16", "fp16"
+    if vram is not None and vram >= 80:
+        return ">=80 GB VRAM -> FP16", "fp16"
+    if 6 <= size <= 7.5 and vram is not None and vram <= 24:
+        return "6-7B on <=24 GB -> NF4", "nf4"
+    return "no rule of the original skill applies", None
+
+
+def _data_choice(rows: list[Measurement]) -> tuple[Measurement | None, list[Measurement]]:
+    """Lowest-energy candidate within the experiment that has an FP16 baseline and most precisions."""
+    best_exp: list[Measurement] = []
+    for exp in {m.experiment for m in rows}:
+        group = [m for m in rows if m.experiment == exp and m.precision in CANDIDATES + ("int8_default",)]
+        if any(m.precision == "fp16" for m in group) and len(group) > len(best_exp):
+            best_exp = group
+    cands = sorted((m for m in best_exp if m.precision in CANDIDATES and m.energy_j_per_1k_tok), key=lambda m: (m.energy_j_per_1k_tok, row_order(m)))
+    return (cands[0] if cands else None), best_exp
+
+
+def _transformers(q: Query, size: float | None, use_case: UseCase, vram: float | None) -> RecommendResult:
+    rule_text, rule_prec = _rule(size, vram)
+    rows = [m for m in primary_rows(q.model_copy(update={"engine": "transformers"})) if q.model is not None]
+    smallest = min((m.batch_size or 1 for m in rows), default=1)
+    pick, group = _data_choice([m for m in rows if m.batch_size == smallest])
+    reasons, warnings, row_ids = [], [], []
+    if pick is not None:
+        precision, basis = pick.precision, "measured"
+        fp16 = next(m for m in group if m.precision == "fp16")
+        row_ids = sorted(m.row_id for m in group)
+        if pick is not fp16 and comparable(pick, fp16):
+            reasons.append(f"{pick.precision} uses {pct_change(pick.energy_j_per_1k_tok, fp16.energy_j_per_1k_tok):+.1f}% energy per token vs FP16 on {q.gpu} ({pick.row_id} vs {fp16.row_id}, experiment {pick.experiment}).")
+        else:
+            reasons.append(f"FP16 has the lowest measured energy per token among FP16, NF4 and INT8 (threshold 0.0) on {q.gpu} ({fp16.row_id}, experiment {fp16.experiment}).")
+        data_says = precision
+    else:
+        precision, basis, data_says = rule_prec or "fp16", "extrapolated", None
+        ev = evidence.nf4_small_model_penalty() if (size or 99) <= 3 else evidence.nf4_large_model_effect()
+        row_ids = ev.row_ids
+        reasons.append(f"{q.model_given or q.model or 'This model'} on {q.gpu} is not measured; by size class: {ev.claim}.")
+    check = RuleCheck(rule=rule_text, applies=rule_prec is not None, says=rule_prec, data_says=data_says,
+                      verdict=_verdict(rule_prec, data_says))
+    if check.verdict == "data overrides the rule":
+        reasons.append(f"The data disagrees with the rule '{rule_text}': the data wins.")
+    precision, fit_warning = _fit(precision, size, vram)
+    warnings += [w for w in [fit_warning] if w]
+    if precision == "int8_pure":
+        warnings.append(f"Accuracy: {INT8_PURE_CAVEAT}.")
+    warnings.append("Never use load_in_8bit=True with the default threshold: " + evidence.int8_default_penalty().claim + ".")
+    batch, batch_reason, batch_rows = _batch(q, use_case) if precision else (None, "No batch size: the model does not fit.", [])
+    reasons.append(batch_reason)
+    expected = next((view(m) for m in rows if m.precision == precision and m.batch_size == batch), None)
+    return RecommendResult(gpu=q.gpu, model=q.model or q.model_given, params_b=size, use_case=use_case, engine="transformers",
+                           precision=precision, batch_size=batch, basis=basis if precision else "unavailable", reasons=reasons,
+                           rule_checks=[check], row_ids=sorted(set(row_ids) | set(batch_rows)), expected=expected, warnings=warnings)
+
+
+def _verdict(rule: str | None, data: str | None) -> str:
+    if rule is None or data is None:
+        return "not testable here" if data is None else "no rule; data decides"
+    return "data agrees" if rule == data else "data overrides the rule"
+
+
+def _fit(precision: str, size: float | None, vram: float | None) -> tuple[str | None, str | None]:
+    if size is None or vram is None:
+        return precision, None
+    order = [precision] + [p for p in ("nf4",) if p != precision]
+    for p in order:
+        if size * BYTES_PER_PARAM[p] <= vram * VRAM_HEADROOM:
+            note = None if p == precision else f"{precision} weights ({size * BYTES_PER_PARAM[precision]:g} GB) do not fit in {vram:g} GB with headroom; NF4 instead."
+            return p, note
+    return None, (f"Does not fit: even NF4 weights ({size * BYTES_PER_PARAM['nf4']:g} GB = {size:g}B x 0.5 bytes) exceed "
+                  f"{VRAM_HEADROOM:.0%} of {vram:g} GB on one GPU; use several GPUs or a larger card.")
+
+
+def _batch(q: Query, use_case: UseCase) -> tuple[int, str, list[str]]:
+    target = BATCH_FOR_USE[use_case]
+    ev = evidence.batch_size_gain()
+    if use_case == "interactive":
+        return 1, "Interactive use: batch 1 per user for latency; batch concurrent requests where the server can.", []
+    on_gpu = [c for c in ev.comparisons if c.gpu == q.gpu]
+    where = "measured on this GPU" if on_gpu else "measured on other GPUs only, so extrapolated here"
+    return target, f"{use_case} use: batch {target}. Batch is the biggest lever ({where}): {ev.claim}.", ev.row_ids
+
+
+def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | None, metric: LatencyMetric) -> RecommendResult:
+    rows = [m for m in primary_rows(q.model_copy(update={"engine": "vllm"}))]
+    if not rows or q.model is None:
+        raise ToolInputError(f"No vLLM serving rows for {q.model_given or q.model} on {q.gpu}.")
+    newest = max(rows, key=lambda m: tuple(int(x) for x in (m.engine_version or "0").split(".")))
+    sweep = [m for m in rows if (m.experiment, m.num_gpus, m.precision) == (newest.experiment, newest.num_gpus, newest.precision)]
+    choice = choose(sweep, deadline if deadline is not None else None, metric)
+    warnings = ["Serving rows are saturated steady state: lower bounds for a lightly loaded service."]
+    if newest.engine_version and newest.engine_version.startswith("0.5"):
+        warnings.append("Only the older vLLM 0.5.4 stack (ML.ENERGY v2) measured this; newer stacks use less energy per token.")
+    chosen = choice.chosen
+    return RecommendResult(gpu=q.gpu, model=q.model, params_b=size, use_case=use_case, engine="vllm",
+                           precision=newest.precision, batch_size=chosen.batch_size if chosen and choice.meets_deadline else None,
+                           basis="measured" if chosen and choice.meets_deadline else "unavailable",
+                           reasons=[choice.explanation] + ([choice.tighter_deadline] if choice.tighter_deadline else []),
+                           rule_checks=[], row_ids=sorted(m.row_id for m in sweep), expected=chosen, serving=choice, warnings=warnings)
