@@ -1,0 +1,219 @@
+"""Schema renderers agree with the tool signatures, and strict schemas satisfy OpenAI strict mode."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+
+import pytest
+from pydantic import BaseModel, Field
+
+from ecocompute.registry import TOOLS, ToolSpec
+from ecocompute.schemas import (
+    RENDERERS,
+    drop_default_nulls,
+    export_all,
+    strict_schema,
+    to_anthropic,
+    to_mcp,
+    to_openai_chat,
+    to_openai_responses,
+)
+
+
+class Window(BaseModel):
+    """A nested argument (rendered through `$defs` by pydantic)."""
+
+    start: int
+    end: int | None = None
+
+
+class Answer(BaseModel):
+    ok: bool
+
+
+def sample_tool(
+    gpu: Annotated[str, Field(description="GPU name")],
+    precision: Literal["fp16", "nf4", "int8_default"] | None,
+    batch_size: Annotated[int, Field(ge=1, le=4096, description="Batch size")] = 1,
+    title: Annotated[str | None, Field(description="A property literally called title")] = None,
+    window: Window | None = None,
+    regions: list[str] | None = None,
+    share: float = 0.5,
+) -> Answer:
+    """Sample tool used to exercise the renderers.
+
+    Second paragraph, not shown to the model.
+    """
+    return Answer(ok=True)
+
+
+def _spec_for(func: Any, name: str) -> ToolSpec:
+    spec = ToolSpec(name, "unused:unused")
+    spec.__dict__["func"] = func  # fill the cached_property: the function lives in this test
+    return spec
+
+
+SAMPLE = _spec_for(sample_tool, "sample_tool")
+
+
+def _resolvable_specs() -> list[Any]:
+    params = []
+    for spec in TOOLS:
+        try:
+            spec.input_schema()
+        except ModuleNotFoundError as exc:
+            params.append(pytest.param(spec, marks=pytest.mark.skip(reason=f"{spec.name}: {exc}")))
+        else:
+            params.append(pytest.param(spec, id=spec.name))
+    return [pytest.param(SAMPLE, id="sample_tool"), *params]
+
+
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
+               dict: "object", type(None): "null"}
+
+
+def _python_types(annotation: Any) -> set[str]:
+    """JSON type names a parameter annotation allows."""
+    if get_origin(annotation) is Annotated:
+        return _python_types(get_args(annotation)[0])
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return set().union(*(_python_types(a) for a in get_args(annotation)))
+    if origin is Literal:
+        return {_JSON_TYPES[type(v)] for v in get_args(annotation)}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {"object"}
+    return {_JSON_TYPES[origin or annotation]}
+
+
+def _schema_types(node: dict[str, Any]) -> set[str]:
+    if "anyOf" in node:
+        return set().union(*(_schema_types(v) for v in node["anyOf"]))
+    kinds = node.get("type")
+    if kinds is None and "enum" in node:
+        return {_JSON_TYPES[type(v)] for v in node["enum"]}
+    return set(kinds) if isinstance(kinds, list) else {kinds}
+
+
+def _signature(spec: ToolSpec) -> dict[str, tuple[set[str], bool]]:
+    hints = get_type_hints(spec.func, include_extras=True)
+    params = inspect.signature(spec.func).parameters
+    return {
+        name: (_python_types(hints[name]), p.default is inspect.Parameter.empty)
+        for name, p in params.items()
+    }
+
+
+def _renderings(spec: ToolSpec) -> dict[str, tuple[dict[str, Any], bool]]:
+    """Each surface's parameter schema, and whether it is the strict flavour."""
+    return {
+        "openai-chat": (to_openai_chat(spec)["function"]["parameters"], True),
+        "openai-responses": (to_openai_responses(spec)["parameters"], True),
+        "anthropic": (to_anthropic(spec)["input_schema"], False),
+        "mcp": (to_mcp(spec)["inputSchema"], False),
+    }
+
+
+@pytest.mark.parametrize("spec", _resolvable_specs())
+def test_every_rendering_agrees_with_the_signature(spec: ToolSpec) -> None:
+    signature = _signature(spec)
+    for surface, (schema, strict) in _renderings(spec).items():
+        props = schema["properties"]
+        assert list(props) == list(signature), surface
+        for name, (kinds, needed) in signature.items():
+            rendered = _schema_types(props[name])
+            if strict and not needed:
+                assert rendered - {"null"} == kinds - {"null"} and "null" in rendered, (surface, name)
+            else:
+                assert rendered == kinds, (surface, name, rendered, kinds)
+        required = set(schema.get("required", []))
+        expected = set(signature) if strict else {n for n, (_, needed) in signature.items() if needed}
+        assert required == expected, surface
+
+
+def _walk(node: Any, path: str = "$"):
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            if key == "properties":
+                for name, prop in value.items():
+                    yield from _walk(prop, f"{path}.{name}")
+            else:
+                yield from _walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk(item, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("spec", _resolvable_specs())
+def test_strict_schema_obeys_strict_mode_rules(spec: ToolSpec) -> None:
+    schema = strict_schema(spec)
+    assert schema["type"] == "object"
+    banned = {"$ref", "$defs", "default", "title", "minimum", "maximum", "pattern", "format"}
+    for path, node in _walk(schema):
+        assert not banned & set(node), (path, banned & set(node))
+        if node.get("type") == "object" or "properties" in node:
+            assert node["additionalProperties"] is False, path
+            assert node["required"] == list(node["properties"]), path
+
+
+def test_strict_schema_keeps_constraints_and_defaults_as_description() -> None:
+    props = strict_schema(SAMPLE)["properties"]
+    batch = props["batch_size"]
+    assert batch["anyOf"][1] == {"type": "null"}
+    assert "minimum=1" in batch["anyOf"][0]["description"]
+    assert "null means default 1" in batch["anyOf"][0]["description"]
+    assert props["precision"]["anyOf"][0]["enum"] == ["fp16", "nf4", "int8_default"]
+    nested = props["window"]["anyOf"][0]
+    assert nested["required"] == ["start", "end"] and nested["additionalProperties"] is False
+
+
+def test_a_property_named_title_survives() -> None:
+    for render in RENDERERS.values():
+        assert "title" in json.dumps(render(SAMPLE))
+    assert "title" in strict_schema(SAMPLE)["properties"]
+    assert "title" in to_anthropic(SAMPLE)["input_schema"]["properties"]
+
+
+def test_renderers_carry_name_and_first_docstring_paragraph() -> None:
+    for render in RENDERERS.values():
+        text = json.dumps(render(SAMPLE))
+        assert "sample_tool" in text and "exercise the renderers" in text
+        assert "Second paragraph" not in text
+    assert to_openai_chat(SAMPLE)["function"]["strict"] is True
+    assert to_openai_responses(SAMPLE)["strict"] is True
+
+
+def test_anthropic_and_mcp_keep_defaults_and_real_required() -> None:
+    schema = to_anthropic(SAMPLE)["input_schema"]
+    assert schema["properties"]["batch_size"]["default"] == 1
+    assert schema["properties"]["batch_size"]["minimum"] == 1
+    assert schema["required"] == ["gpu", "precision"]
+    assert to_mcp(SAMPLE)["inputSchema"] == schema
+
+
+def test_strict_schema_is_pure() -> None:
+    before = json.dumps(SAMPLE.input_schema(), sort_keys=True)
+    strict_schema(SAMPLE)
+    to_anthropic(SAMPLE)
+    assert json.dumps(SAMPLE.input_schema(), sort_keys=True) == before
+
+
+def test_drop_default_nulls_only_drops_nulls_the_signature_cannot_take() -> None:
+    args = {"gpu": "A800", "precision": None, "batch_size": None, "share": None, "title": None}
+    assert drop_default_nulls(SAMPLE, args) == {"gpu": "A800", "precision": None, "title": None}
+
+
+def test_strict_nulls_for_defaults_validate_after_dropping() -> None:
+    args = drop_default_nulls(SAMPLE, {"gpu": "A800", "precision": "nf4", "batch_size": None,
+                                       "title": None, "window": None, "regions": None, "share": None})
+    assert SAMPLE.call(args) == Answer(ok=True)
+
+
+def test_export_all_renders_given_specs_and_refuses_unknown_formats() -> None:
+    assert [t["name"] for t in export_all("mcp", [SAMPLE])] == ["sample_tool"]
+    with pytest.raises(ValueError, match="Unknown schema format 'xml'"):
+        export_all("xml", [SAMPLE])
