@@ -7,6 +7,7 @@ Each command module exposes `configure(parser)` and `run(args) -> int` and keeps
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except ToolInputError as exc:
         sys.stderr.write(f"ecocompute: {exc.message}\n")
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("ecocompute: interrupted.\n")
         return 130

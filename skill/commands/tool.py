@@ -1,0 +1,37 @@
+"""`ecocompute tool`: run one tool non-interactively and print its JSON result (for scripts and agents)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ecocompute.registry import TOOLS, run_tool
+from ecocompute.tools.errors import ToolInputError
+
+
+def configure(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("tool", nargs="?", help="tool name (see --list)")
+    parser.add_argument("--args", default="{}", help="the tool's arguments as a JSON object")
+    parser.add_argument("--list", action="store_true", help="list the tools with their arguments")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list or not args.tool:
+        for spec in TOOLS:
+            params = ", ".join(spec.args_model.model_fields)
+            print(f"{spec.name}({params})\n    {spec.description}")
+        return 0
+    try:
+        arguments = json.loads(args.args)
+    except json.JSONDecodeError as exc:
+        raise ToolInputError(f"--args is not valid JSON ({exc.msg} at position {exc.pos}).") from None
+    if not isinstance(arguments, dict):
+        raise ToolInputError("--args must be a JSON object, e.g. '{\"gpu\": \"rtx4090d\"}'.")
+    outcome = run_tool(args.tool, arguments)
+    if outcome.is_error:
+        sys.stderr.write(f"ecocompute: {outcome.error}\n")
+        return 2
+    print(json.dumps(outcome.content, indent=2, ensure_ascii=False))
+    return 0
