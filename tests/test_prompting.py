@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from pathlib import Path
@@ -28,9 +29,11 @@ def assert_snapshot(name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"Missing snapshot {path}; create it with {UPDATE_ENV}=1 pytest {__file__}"
     expected = path.read_text(encoding="utf-8")
+    diff = "".join(list(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                             f"snapshot/{name}", "rendered", n=1))[:60])
     assert text == expected, (
-        f"{name} changed. Review the diff (e.g. `git diff --no-index {path} <(python -c ...)`); if the "
-        f"change is intended, run `{UPDATE_ENV}=1 pytest tests/test_prompting.py` and commit the snapshot."
+        f"{name} changed:\n{diff}\nIf the change is intended, run "
+        f"`{UPDATE_ENV}=1 pytest tests/test_prompting.py` and commit tests/snapshots/{name}."
     )
 
 
