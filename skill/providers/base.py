@@ -85,3 +85,36 @@ def _offline_model(name: str) -> Model:
             kind="config",
         )
     return model_class()
+
+
+def status_error(status: int, where: str, detail: str) -> ModelError:
+    """Map an HTTP error status from any provider to a `ModelError` with one clear sentence."""
+    if status in (401, 403):
+        return ModelError(
+            f"The model server at {where} rejected the API key (HTTP {status}); check the key.",
+            kind="auth",
+        )
+    if status == 429:
+        return ModelError(
+            f"The model server at {where} is rate-limiting requests (HTTP 429); wait and retry.",
+            kind="rate_limit",
+        )
+    if status >= 500:
+        return ModelError(f"The model server at {where} failed (HTTP {status}).", kind="server")
+    suffix = f": {detail}" if detail else ""
+    return ModelError(
+        f"The model server at {where} refused the request (HTTP {status}){suffix}.",
+        kind="bad_request",
+    )
+
+
+def timeout_error(where: str, timeout: float | None) -> ModelError:
+    limit = f" within {timeout:g} s" if timeout is not None else ""
+    return ModelError(f"The model server at {where} did not answer{limit}.", kind="timeout")
+
+
+def connection_error(where: str) -> ModelError:
+    return ModelError(
+        f"Could not connect to the model server at {where} (is it running and reachable?).",
+        kind="connection",
+    )
