@@ -1,0 +1,69 @@
+import math
+
+import pytest
+
+from ecocompute.tools.dataset import load
+from ecocompute.tools.estimate import DEFAULT_PUE, estimate_cost
+from ecocompute.tools.errors import ToolInputError
+
+ROWS = {m.row_id: m for m in load().measurements}
+
+
+def test_formula_reproduces_from_the_measured_row():
+    res = estimate_cost(gpu="rtx4090d", model="Mistral-7B", precision="int8", requests_per_month=1_000_000)
+    cur = res.current
+    row = ROWS[cur.row_ids[0]]
+    assert cur.basis == "measured" and row.precision == "int8_default"
+    kwh = row.energy_j_per_1k_tok * 256 / 1000 * 1_000_000 * DEFAULT_PUE["cloud"] / 3.6e6
+    assert math.isclose(cur.kwh_per_month, kwh, rel_tol=1e-3)
+    region = load().regions["us"]
+    assert math.isclose(cur.cost_usd_per_month, kwh * region.usd_per_kwh, rel_tol=1e-3)
+    assert math.isclose(cur.kg_co2_per_month, kwh * region.grid_gco2_per_kwh / 1000, rel_tol=1e-3)
+    assert res.optimised is not None and res.optimised.precision != "int8_default"
+    assert res.savings.kwh_per_month > 0
+
+
+def test_overrides_and_per_day_volume():
+    res = estimate_cost(gpu="a800", model="Mistral-7B", precision="fp16", batch_size=8, requests_per_day=1000,
+                        usd_per_kwh=0.5, grid_gco2_per_kwh=100, pue=1.5)
+    assert res.inputs["requests_per_month"] == 30000 and res.inputs["pue"] == 1.5
+    c = res.current
+    assert math.isclose(c.cost_usd_per_month, c.kwh_per_month * 0.5, rel_tol=1e-3)
+
+
+def test_batch_between_measured_points_is_interpolated_within_one_experiment():
+    res = estimate_cost(gpu="a800", model="Mistral-7B", precision="int8_pure", batch_size=12, requests_per_month=1e5)
+    c = res.current
+    assert c.basis == "interpolated"
+    a, b = (ROWS[r] for r in c.row_ids)
+    assert a.experiment == b.experiment and b.energy_j_per_1k_tok < c.energy_j_per_1k_tok < a.energy_j_per_1k_tok
+
+
+def test_unmeasured_model_is_extrapolated_with_anchor_and_range():
+    res = estimate_cost(gpu="rtx4090d", model="llama-2-13b", requests_per_month=1e5)
+    c = res.current
+    assert c.basis == "extrapolated" and c.energy_j_per_1k_tok_range is not None and "scaled from" in c.how
+
+
+def test_gpu_outside_the_engine_is_unavailable():
+    res = estimate_cost(gpu="h100", model="Mistral-7B", engine="transformers", requests_per_month=1e5)
+    assert res.current.basis == "unavailable" and res.current.kwh_per_month is None
+
+
+def test_serving_rows_use_energy_per_output_token():
+    res = estimate_cost(gpu="h100", model="Llama-3.1-8B", batch_size=128, tokens_per_request=500, requests_per_month=1e6)
+    row = ROWS[res.current.row_ids[0]]
+    assert row.engine == "vllm"
+    assert math.isclose(res.current.energy_j_per_request, row.energy_j_per_1k_tok * 500 / 1000, rel_tol=1e-3)
+
+
+def test_exactly_one_volume_is_required():
+    with pytest.raises(ToolInputError):
+        estimate_cost(gpu="a800", model="Mistral-7B")
+    with pytest.raises(ToolInputError):
+        estimate_cost(gpu="a800", model="Mistral-7B", requests_per_month=1, requests_per_day=1)
+
+
+def test_region_without_price_says_so():
+    res = estimate_cost(gpu="a800", model="Mistral-7B", requests_per_month=1e5, region="france")
+    assert res.current.cost_usd_per_month is None and any("usd_per_kwh" in w for w in res.warnings)
