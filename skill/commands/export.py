@@ -1,0 +1,234 @@
+"""`ecocompute export`: the Agent Skill bundle and the JSON tool definitions, both from the registry.
+
+`export skill DIR` writes `DIR/ecocompute/`: SKILL.md, the references (tables rendered from the data at
+export time) and one script per tool. The scripts import the installed `ecocompute` package rather than
+vendoring it: the tools need the dataset, pydantic and the registry, and a vendored copy would drift
+from the data and the schemas. `run_script` below is what every bundled script calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ecocompute.registry import ToolSpec
+
+BUNDLE_NAME = "ecocompute"
+MAX_CHARS = 50_000
+# Bundled scripts' exit codes (also listed in SKILL.md).
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_PACKAGE, EXIT_INTERRUPTED = 0, 2, 4, 130
+FORMATS = {"openai": "openai-chat", "openai-responses": "openai-responses",
+           "anthropic": "anthropic", "mcp": "mcp"}
+
+SCRIPT_TEMPLATE = '''#!/usr/bin/env python3
+"""EcoCompute tool `{name}`: {description}
+
+Prints the tool's JSON result on stdout. Arguments as flags (see --help) or as one JSON object with
+--args. Exit codes: 0 result printed, 2 bad input (the reason on stderr, {{"error": ...}} on stdout),
+4 the ecocompute package cannot be imported. Exported by ecocompute {version}.
+"""
+
+import sys
+
+try:
+    from ecocompute.commands.export import run_script
+except ImportError as exc:
+    sys.stderr.write(
+        "{name}: cannot import the ecocompute package (" + str(exc) + ") with "
+        + sys.executable + "; install it with `pip install ecocompute`.\\n"
+    )
+    raise SystemExit(4) from None
+
+raise SystemExit(run_script("{name}", sys.argv[1:], bundle_version="{version}"))
+'''
+
+
+class _ScriptParser(argparse.ArgumentParser):
+    """A usage error is one sentence on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def configure(parser: argparse.ArgumentParser, name: str) -> None:
+    subs = parser.add_subparsers(dest="what", metavar="{skill,tools}", required=True)
+    skill = subs.add_parser("skill", help="Write the Agent Skill bundle to DIR/ecocompute/.",
+                            description="Write the Agent Skill bundle to DIR/ecocompute/.")
+    skill.add_argument("dir", type=Path, metavar="DIR", help="Folder to write the bundle into, e.g. ~/.claude/skills")
+    skill.add_argument("--force", action="store_true", help="Replace an existing DIR/ecocompute/ bundle.")
+    skill.set_defaults(run=run)
+    tools = subs.add_parser("tools", help="Print the JSON tool definitions for one API.",
+                            description="Print the JSON tool definitions for one API.")
+    tools.add_argument("--format", required=True, choices=list(FORMATS),
+                       help="openai (Chat Completions), openai-responses, anthropic, or mcp.")
+    tools.add_argument("-o", "--output", type=Path, help="Write to FILE instead of stdout.")
+    tools.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.what == "tools":
+        return _export_tools(args.format, args.output)
+    return _export_skill(args.dir, force=args.force)
+
+
+def _export_tools(fmt: str, output: Path | None) -> int:
+    from ecocompute.schemas import export_all
+
+    text = json.dumps(export_all(FORMATS[fmt]), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    return _write(output, text)
+
+
+def _write(path: Path, text: str) -> int:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"ecocompute: cannot write {path}: {exc.strerror or exc}.\n")
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _export_skill(parent: Path, *, force: bool) -> int:
+    dest = parent / BUNDLE_NAME
+    if dest.exists() and not (force and (dest / "SKILL.md").is_file()):
+        why = "pass --force to replace it" if (dest / "SKILL.md").is_file() else "it is not a skill bundle"
+        sys.stderr.write(f"ecocompute: {dest} already exists; {why}.\n")
+        return EXIT_BAD_INPUT
+    try:
+        write_bundle(dest)
+    except OSError as exc:
+        sys.stderr.write(f"ecocompute: cannot write the bundle to {dest}: {exc.strerror or exc}.\n")
+        return EXIT_BAD_INPUT
+    sys.stdout.write(f"Wrote the EcoCompute skill bundle to {dest}\n")
+    return 0
+
+
+def bundle_files(specs: Iterable[ToolSpec] | None = None) -> dict[str, str]:
+    """Relative path -> text of every file in the bundle (scripts for `specs`, by default every tool)."""
+    from importlib import resources
+
+    from ecocompute import __version__
+    from ecocompute.prompting import reference_documents
+    from ecocompute.registry import TOOLS
+
+    files = {"SKILL.md": resources.files("ecocompute").joinpath("SKILL.md").read_text(encoding="utf-8")}
+    files |= {f"references/{name}.md": text for name, text in reference_documents().items()}
+    for spec in TOOLS if specs is None else specs:
+        script = SCRIPT_TEMPLATE.format(name=spec.name, version=__version__,
+                                        description=spec.description.replace('"""', "'''"))
+        files[f"scripts/{spec.name}.py"] = script
+    return files
+
+
+def write_bundle(dest: Path, specs: Iterable[ToolSpec] | None = None) -> Path:
+    """Write the bundle into `dest` (replacing a previous bundle there) and return it."""
+    import shutil
+
+    files = bundle_files(specs)  # render everything before touching the disk
+    if dest.exists():
+        shutil.rmtree(dest)
+    for rel, text in files.items():
+        path = dest / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if rel.startswith("scripts/"):
+            path.chmod(0o755)
+    return dest
+
+
+# --- what the bundled scripts run --------------------------------------------------------------
+
+
+def script_parser(name: str) -> argparse.ArgumentParser:
+    """The flags of one bundled script, one per tool argument, from the registry."""
+    from ecocompute.registry import get_tool
+
+    spec = get_tool(name)
+    parser = _ScriptParser(prog=f"{name}.py", description=spec.description,
+                           epilog="Exit codes: 0 result printed; 2 bad input; 4 ecocompute not importable.")
+    parser.add_argument("--args", metavar="JSON", help="All arguments as one JSON object (flags override it).")
+    for field, info in spec.args_model.model_fields.items():
+        required = " (required)" if info.is_required() else f" (default: {json.dumps(info.default)})"
+        parser.add_argument(f"--{field.replace('_', '-')}", dest=f"arg_{field}", metavar="VALUE",
+                            help=f"{info.description or field}{required}. A value @PATH is read from that file.")
+    parser.add_argument("--max-chars", type=int, default=MAX_CHARS,
+                        help=f"Truncate the output beyond this many characters (default {MAX_CHARS}).")
+    parser.add_argument("--pretty", action="store_true", help="Indent the JSON for people.")
+    return parser
+
+
+def _flag_value(raw: str) -> Any:
+    """A flag's value: `@PATH` reads a file; a JSON array or object is parsed; the rest stays text."""
+    if raw.startswith("@"):
+        try:
+            return Path(raw[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"cannot read {raw[1:]}: {exc.strerror or exc}") from None
+    if raw[:1] in "[{":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def script_arguments(ns: argparse.Namespace) -> dict[str, Any]:
+    """Merge `--args` JSON and the flags; a bad value raises `ValueError` with one sentence."""
+    arguments: dict[str, Any] = {}
+    if ns.args is not None:
+        try:
+            arguments = json.loads(ns.args)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"--args is not valid JSON ({exc.msg} at character {exc.pos})") from None
+        if not isinstance(arguments, dict):
+            raise ValueError("--args must be a JSON object, e.g. '{\"gpu\": \"a800\"}'")
+    for key, value in vars(ns).items():
+        if key.startswith("arg_") and value is not None:
+            arguments[key.removeprefix("arg_")] = _flag_value(value)
+    return arguments
+
+
+def bounded(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters and a marker saying what was cut."""
+    if len(text) <= limit:
+        return text
+    return (text[: max(limit, 0)] + f"\n[ecocompute: output truncated: {limit} of {len(text)} characters "
+            "shown; narrow the query or raise --max-chars]")
+
+
+def run_script(name: str, argv: list[str], *, bundle_version: str) -> int:
+    """Run one tool from the command line and print its JSON; the body of every bundled script."""
+    from ecocompute import __version__
+    from ecocompute.registry import run_tool
+
+    ns = script_parser(name).parse_args(argv)
+    if bundle_version != __version__:
+        sys.stderr.write(f"{name}: note: bundle exported by ecocompute {bundle_version}, "
+                         f"running with {__version__}; re-export it with `ecocompute export skill`.\n")
+    try:
+        arguments = script_arguments(ns)
+    except ValueError as exc:
+        return _bad_input(name, str(exc) + ".")
+    try:
+        outcome = run_tool(name, arguments)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    if outcome.is_error:
+        return _bad_input(name, outcome.error or "invalid input.")
+    text = json.dumps(outcome.content, ensure_ascii=False, indent=2 if ns.pretty else None)
+    sys.stdout.write(bounded(text, ns.max_chars) + "\n")
+    return EXIT_OK
+
+
+def _bad_input(name: str, sentence: str) -> int:
+    sys.stdout.write(json.dumps({"error": sentence}, ensure_ascii=False) + "\n")
+    sys.stderr.write(f"{name}: {sentence}\n")
+    return EXIT_BAD_INPUT
