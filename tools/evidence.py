@@ -95,8 +95,10 @@ def _perplexity_note() -> str:
     for m in rows:
         base = fp16.get((m.experiment, m.model))
         if m.precision == "int8_pure" and base:
+            odd = (" (lower than FP16, which is implausible: the source's perplexities for this model are doubtful)"
+                   if m.perplexity_wikitext2 < base.perplexity_wikitext2 else "")
             parts.append(f"{m.model} on {m.gpu}: WikiText-2 perplexity {base.perplexity_wikitext2:g} (FP16, {base.row_id})"
-                         f" vs {m.perplexity_wikitext2:g} ({m.row_id})")
+                         f" vs {m.perplexity_wikitext2:g} ({m.row_id}){odd}")
     return (" Measured: " + "; ".join(parts) + ".") if parts else ""
 
 
