@@ -46,12 +46,14 @@ class RowView(BaseModel):
     perplexity_wikitext2: float | None = None
     identity_check: str
     source: Source
+    power_w_per_gpu: float | None = None  # derived: power_w (all GPUs) / num_gpus, multi-GPU rows only
 
 
 def view(m: Measurement) -> RowView:
     """The public view of a measurement row."""
-    data = m.model_dump(include=set(RowView.model_fields) - {"basis", "regime", "identity_check"})
-    return RowView(**data, regime=m.regime, identity_check=m.identity)
+    data = m.model_dump(include=set(RowView.model_fields) - {"basis", "regime", "identity_check", "power_w_per_gpu"})
+    per_gpu = round(m.power_w / m.num_gpus, 1) if m.power_w and m.num_gpus > 1 else None
+    return RowView(**data, regime=m.regime, identity_check=m.identity, power_w_per_gpu=per_gpu)
 
 
 class Delta(BaseModel):
