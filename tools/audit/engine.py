@@ -1,0 +1,111 @@
+"""Audit one source: parse with `ast` (never import, compile for execution or run), walk once, run
+the rules over the collected facts, drop silenced findings, attach snippets and measured impact."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ecocompute.tools.audit import rules_batch, rules_int8, rules_nf4, rules_runtime
+from ecocompute.tools.audit.calls import Hit
+from ecocompute.tools.audit.collect import collect
+from ecocompute.tools.audit.findings import FileReport, Finding
+from ecocompute.tools.audit.impact import impact_for
+from ecocompute.tools.audit.resolve import Resolver
+from ecocompute.tools.audit.rules import RULES_BY_ID, severity_rank
+
+CHECKS = (rules_int8.check, rules_nf4.check, rules_batch.check, rules_runtime.check)
+# Every rule needs one of these identifiers somewhere in the source text. A file that contains
+# none of them cannot match, so it is parsed (to report syntax errors) but not walked.
+TRIGGERS = (b"from_pretrained", b"BitsAndBytesConfig", b"load_in_", b"generate", b"pipeline",
+            b"batch_size", b"max_num_seqs", b"use_cache")
+_IGNORE = re.compile(r"#\s*ecocompute:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+_SNIPPET_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which rules run: `select` (None = all) minus `ignore`."""
+
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+
+    def wants(self, rule_id: str) -> bool:
+        return (self.select is None or rule_id in self.select) and rule_id not in self.ignore
+
+
+ALL_RULES = Selection()
+
+
+def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = None,
+                 selection: Selection = ALL_RULES) -> FileReport:
+    """Audit one file's source; a file that does not parse gets `error` instead of findings."""
+    report = FileReport(path=path, uri=uri or path)
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        report.error = f"does not parse: {exc.msg} (line {exc.lineno})"
+        return report
+    except (ValueError, RecursionError, MemoryError) as exc:
+        report.error = f"cannot be parsed: {type(exc).__name__}: {exc}"
+        return report
+    raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    report.lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)
+    if not any(trigger in raw for trigger in TRIGGERS):
+        return report
+    facts = collect(tree)
+    resolver = Resolver(facts)
+    hits = [hit for check in CHECKS for hit in check(facts, resolver) if selection.wants(hit.rule)]
+    if hits:
+        report.findings = _findings(hits, _text(source), raw)
+    return report
+
+
+def _findings(hits: Iterable[Hit], text: str, raw: bytes) -> list[Finding]:
+    silenced = _silenced(text) if b"ecocompute" in raw else {}
+    out = []
+    for hit in hits:
+        line, end = hit.node.lineno, hit.node.end_lineno or hit.node.lineno  # type: ignore[attr-defined]
+        if any(_matches(silenced.get(n), hit.rule) for n in range(line, end + 1)):
+            continue
+        rule = RULES_BY_ID[hit.rule]
+        out.append(Finding(rule_id=hit.rule, name=rule.name, severity=hit.severity, line=line,
+                           column=hit.node.col_offset + 1, end_line=end,  # type: ignore[attr-defined]
+                           snippet=_snippet(hit.node), fix=hit.fix, message=hit.message,
+                           impact=impact_for(rule.evidence)))
+    out.sort(key=lambda f: (f.line, f.column, severity_rank(f.severity), f.rule_id))
+    return out
+
+
+def _matches(ids: frozenset[str] | None, rule_id: str) -> bool:
+    return ids is not None and (not ids or rule_id in ids)
+
+
+def _silenced(text: str) -> dict[int, frozenset[str]]:
+    """line -> rule ids silenced by a `# ecocompute: ignore[...]` COMMENT (empty set = all rules)."""
+    out: dict[int, frozenset[str]] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT and (match := _IGNORE.search(tok.string)):
+                ids = frozenset(i.strip().upper() for i in (match.group(1) or "").split(",") if i.strip())
+                out[tok.start[0]] = ids
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the file parsed, so this is only a tokenizer corner case: keep what was read
+    return out
+
+
+def _text(source: str | bytes) -> str:
+    if isinstance(source, str):
+        return source
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    return source.decode(encoding, errors="replace")
+
+
+def _snippet(node: ast.AST) -> str:
+    """The flagged code, re-rendered from the tree so comments never travel with it."""
+    text = " ".join(ast.unparse(node).split())
+    return text if len(text) <= _SNIPPET_MAX else text[: _SNIPPET_MAX - 1] + "…"

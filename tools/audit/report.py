@@ -1,0 +1,76 @@
+"""Rendering of audit reports: counts, text (grouped by file, ANSI colour) and JSON-ready dicts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ecocompute.tools.audit.findings import FileReport, Finding
+from ecocompute.tools.audit.rules import SEVERITIES, severity_rank
+
+_COLOURS = {"critical": "\033[1;31m", "warning": "\033[33m", "conditional": "\033[35m", "info": "\033[36m",
+            "path": "\033[1m", "dim": "\033[2m", "error": "\033[31m"}
+_RESET = "\033[0m"
+_ROWS_SHOWN = 6
+
+
+def counts(reports: list[FileReport]) -> dict[str, int]:
+    """Findings per severity (every severity present, highest first)."""
+    out = dict.fromkeys(SEVERITIES, 0)
+    for report in reports:
+        for finding in report.findings:
+            out[finding.severity] += 1
+    return out
+
+
+def fails(reports: list[FileReport], fail_on: str) -> bool:
+    """Whether any finding is at or above `fail_on` ("never" never fails)."""
+    if fail_on == "never":
+        return False
+    limit = severity_rank(fail_on)
+    return any(severity_rank(f.severity) <= limit for r in reports for f in r.findings)
+
+
+def summary_line(reports: list[FileReport], seconds: float) -> str:
+    by = counts(reports)
+    total = sum(by.values())
+    parts = ", ".join(f"{n} {sev}" for sev, n in by.items())
+    errors = sum(1 for r in reports if r.error)
+    err = f", {errors} file{'s' if errors != 1 else ''} not parsed" if errors else ""
+    return (f"{total} finding{'s' if total != 1 else ''} ({parts}) in {len(reports)} "
+            f"file{'s' if len(reports) != 1 else ''} scanned{err}, {seconds:.2f}s")
+
+
+def render_text(reports: list[FileReport], seconds: float, colour: bool) -> str:
+    """Findings grouped by file, then the summary line."""
+    paint = (lambda key, text: f"{_COLOURS[key]}{text}{_RESET}") if colour else (lambda key, text: text)
+    lines: list[str] = []
+    for report in reports:
+        if report.error:
+            lines.append(f"{paint('path', report.path)}: {paint('error', report.error)}")
+        if report.findings:
+            lines.append(paint("path", report.path))
+            lines.extend(line for f in report.findings for line in _finding_lines(f, paint))
+    lines.append(summary_line(reports, seconds))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(f: Finding, paint) -> list[str]:  # noqa: ANN001 - a local colouring function
+    head = f"  {f.line}:{f.column}  {paint(f.severity, f.severity)}  {f.rule_id} {f.name}  {f.message}"
+    fix = f.fix.replace("\n", "\n          ")
+    rows = f.impact.row_ids
+    shown = ", ".join(rows[:_ROWS_SHOWN]) + (f", +{len(rows) - _ROWS_SHOWN} more" if len(rows) > _ROWS_SHOWN else "")
+    impact = f"{f.impact.statement} [{f.impact.basis}{'; rows ' + shown if rows else ''}]"
+    return [head, paint("dim", f"      code: {f.snippet}"), f"      fix: {fix}", paint("dim", f"      impact: {impact}")]
+
+
+def to_json(reports: list[FileReport], seconds: float) -> dict[str, object]:
+    """The JSON report: one `AuditResult`-shaped entry per file, plus totals."""
+    files = [file_result(r) for r in reports]
+    return {"files": files, "summary": {**counts(reports), "files": len(reports),
+                                        "errors": sum(1 for r in reports if r.error), "seconds": round(seconds, 3)}}
+
+
+def file_result(report: FileReport) -> dict[str, object]:
+    """One file's result in the shape of `model.AuditResult`."""
+    return {"filename": report.uri, "error": report.error, "lines": report.lines,
+            "findings": [asdict(f) for f in report.findings], "summary": counts([report])}

@@ -1,0 +1,100 @@
+"""ECO401 kv-cache-disabled, ECO501 fp32-large-model, ECO502 no-torch-compile.
+
+Training code (gradient checkpointing, Trainer, `.backward()`, `.train()`) is exempt from ECO401's
+config form, ECO501 and ECO502: `use_cache=False` with gradient checkpointing and FP32 master weights
+are training idioms, not inference waste.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ecocompute.tools.audit.calls import (Hit, effective_kwargs, is_fp32, is_model_load, loads, model_id,
+                                          model_label, model_size, with_keyword)
+from ecocompute.tools.audit.collect import CallSite, Facts
+from ecocompute.tools.audit.resolve import CallValue, Resolver
+
+LARGE_MODEL_MIN_B = 1.0  # policy boundary for "large" (LLM scale), not a measurement
+_KV_MESSAGE = ("use_cache=False disables the KV cache, so every generated token recomputes attention over "
+               "the whole prefix: more GPU time and energy per token. Keep the cache on for inference.")
+
+
+def check(facts: Facts, r: Resolver) -> list[Hit]:
+    hits = _kv_cache(facts, r)
+    if not facts.training:
+        hits += _fp32(facts, r) + _no_compile(facts)
+    return hits
+
+
+def _kv_cache(facts: Facts, r: Resolver) -> list[Hit]:
+    hits = []
+    for site in facts.calls:
+        generating = site.attr in ("generate", "GenerationConfig")
+        if not (generating or (is_model_load(site) and not facts.training)):
+            continue
+        if effective_kwargs(site, r).get("use_cache") is False:
+            fix = with_keyword(site.node, "use_cache", ast.Constant(True))
+            hits.append(Hit("ECO401", "warning", site.node, _KV_MESSAGE, fix))
+    if facts.training:
+        return hits
+    for store in facts.attr_stores:
+        if r.value(store.value, store.scope) is False:
+            fix = f"{store.target} = True"
+            hits.append(Hit("ECO401", "warning", store.node, _KV_MESSAGE, fix))
+    return hits
+
+
+def _fp32(facts: Facts, r: Resolver) -> list[Hit]:
+    if not facts.gpu:
+        return []
+    hits = []
+    for site in facts.calls:
+        load = _fp32_load(site, r)
+        if load is None:
+            continue
+        model = model_id(load, r)
+        size = model_size(model)
+        if size is not None and size < LARGE_MODEL_MIN_B:
+            continue
+        fp16 = ast.parse("torch.float16", mode="eval").body
+        fix = with_keyword(load.node, "torch_dtype", fp16, drop=("dtype",))
+        if size is None:
+            hits.append(Hit("ECO501", "info", site.node,
+                            f"FP32 inference on GPU of {model_label(model)} (size not known): for a model of "
+                            f"{LARGE_MODEL_MIN_B:g}B parameters or more, FP16/BF16 halves the memory traffic.",
+                            fix))
+        else:
+            hits.append(Hit("ECO501", "warning", site.node,
+                            f"FP32 inference on GPU of {model_label(model)} ({size:g}B parameters): FP16/BF16 "
+                            "halves the weights' memory traffic and uses tensor cores.", fix))
+    return hits
+
+
+def _fp32_load(site: CallSite, r: Resolver) -> CallSite | None:
+    """The load site when `site` loads a model in FP32 or calls `.float()` on a loaded model."""
+    if is_model_load(site):
+        kwargs = effective_kwargs(site, r)
+        dtype = kwargs.get("torch_dtype", kwargs.get("dtype"))
+        return site if is_fp32(dtype) else None
+    if site.attr != "float" or site.node.args or not isinstance(site.node.func, ast.Attribute):
+        return None
+    receiver = site.node.func.value
+    made = receiver if isinstance(receiver, ast.Call) else None
+    value = r.value(receiver, site.scope) if made is None else None
+    if isinstance(value, CallValue):
+        made = value.node
+    if made is None:
+        return None
+    return next((s for s in loads(r.facts) if s.node is made), None)
+
+
+def _no_compile(facts: Facts) -> list[Hit]:
+    if facts.torch_compile:
+        return []
+    models = loads(facts)
+    if not models or not any(s.attr == "generate" and s.name.endswith(".generate") for s in facts.calls):
+        return []
+    return [Hit("ECO502", "info", models[0].node,
+                "The model is loaded for generation without torch.compile; compiling the forward pass can "
+                "cut kernel-launch overhead (not measured in the dataset: benchmark it).",
+                "model.forward = torch.compile(model.forward, mode=\"reduce-overhead\")")]
