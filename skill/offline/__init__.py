@@ -1,0 +1,1 @@
+"""The offline engine: question parsing, tool planning and answer rendering (no LLM)."""

@@ -1,0 +1,328 @@
+"""Read a question (English or Chinese) into an `Intent`: protocol, configuration, volume, code.
+
+Plain pattern matching over the text; names are resolved with the tools' own resolvers so the engine
+and the tools agree on what a GPU or model is. Nothing here invents a number: every value is either
+read from the question or left empty for the planner to default (and say so).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ecocompute.offline import lexicon as lx
+from ecocompute.tools.dataset import load
+from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.names import gpu_key, model_key, params_from_name
+
+Protocol = Literal["OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"]
+NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9_])"
+NOT_ALNUM_AFTER = r"(?![A-Za-z0-9_])"
+FENCE = re.compile(r"```[ \t]*([\w+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
+ATTACHED = re.compile(r"Attached file:?\s*`?([^`\n]+?)`?\s*\n", re.IGNORECASE)
+
+
+class Intent(BaseModel):
+    """What a question asks for; empty fields are unknown (the planner states its defaults)."""
+
+    protocol: Protocol | None = None
+    language: Literal["en", "zh"] = "en"
+    models: list[str] = Field(default_factory=list)
+    params_b: float | None = None
+    gpus: list[str] = Field(default_factory=list)
+    unknown_gpus: list[str] = Field(default_factory=list)
+    num_gpus: int | None = None
+    precisions: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    batch_size: int | None = None
+    engine: str | None = None
+    unmeasured_engine: str | None = None
+    deadline_ms: float | None = None
+    latency_metric: Literal["median", "p99"] | None = None
+    requests_per_month: float | None = None
+    requests_per_day: float | None = None
+    tokens_per_request: float | None = None
+    region: str | None = None
+    usd_per_kwh: float | None = None
+    use_case: Literal["interactive", "api", "batch"] | None = None
+    code: str | None = None
+    code_name: str | None = None
+    symptoms: list[str] = Field(default_factory=list)
+    observed_power_w: float | None = None
+    observed_tokens_per_s: float | None = None
+
+    @property
+    def precision(self) -> str | None:
+        return self.precisions[0] if self.precisions else None
+
+    @property
+    def model(self) -> str | None:
+        return self.models[0] if self.models else None
+
+    @property
+    def gpu(self) -> str | None:
+        return self.gpus[0] if self.gpus else None
+
+
+def parse(text: str) -> Intent:
+    """The intent of one question."""
+    code, code_name = _code(text)
+    prose = FENCE.sub(" ", text) if code else text
+    flags, flag_precisions = _flags(text)
+    intent = Intent(
+        language="zh" if re.search(r"[\u4e00-\u9fff]", prose) else "en",
+        models=_models(prose), params_b=_bare_size(prose), gpus=_gpus(prose), unknown_gpus=_unknown_gpus(prose),
+        num_gpus=_gpu_count(prose), precisions=_dedupe(flag_precisions + _precision_words(prose)), flags=flags,
+        batch_size=_batch(prose), engine=_engine(prose), unmeasured_engine=_unmeasured_engine(prose),
+        deadline_ms=_deadline(prose), latency_metric=_metric(prose), tokens_per_request=_tokens(prose),
+        region=_region(prose), usd_per_kwh=_price(prose), use_case=_use_case(prose), code=code, code_name=code_name,
+        symptoms=_symptoms(prose), observed_power_w=_first_float(lx.OBSERVED_POWER, prose),
+        observed_tokens_per_s=_first_float(lx.OBSERVED_SPEED, prose),
+    )
+    per_month, per_day = _volume(prose)
+    intent.requests_per_month, intent.requests_per_day = per_month, per_day
+    if intent.engine is None and re.search(r"max_num_seqs", prose):
+        intent.engine = "vllm"
+    intent.protocol = _protocol(prose, intent)
+    return intent
+
+
+def merge(previous: Intent, current: Intent) -> Intent:
+    """A follow-up ("and on the A800?") keeps what it does not restate from the earlier question."""
+    update = {}
+    for name, value in current:
+        empty = value is None or value == [] or (name == "language")
+        if not empty:
+            update[name] = value
+    merged = previous.model_copy(update=update)
+    merged.language = current.language
+    if current.gpus and not current.num_gpus:
+        merged.num_gpus = None
+    if current.code is None:
+        merged.code, merged.code_name = None, None
+        if merged.protocol == "AUDIT" and current.protocol is None:
+            merged.protocol = "OPTIMIZE"
+    return merged
+
+
+def is_follow_up(text: str, intent: Intent) -> bool:
+    """Short questions that name little and no protocol lean on the conversation."""
+    short = len(text.strip()) <= 80
+    return bool(lx.FOLLOW_UP.search(text)) or (short and not intent.models and intent.code is None)
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _code(text: str) -> tuple[str | None, str | None]:
+    blocks = [(lang, body) for lang, body in FENCE.findall(text) if body.strip()]
+    named = ATTACHED.search(text)
+    if blocks:
+        return "\n".join(body for _, body in blocks).strip("\n") + "\n", named.group(1).strip() if named else None
+    lines = text.splitlines()
+    if len(lines) >= 3 and re.search(r"^\s*(import |from \w+ import |\w+\s*=\s*\w+\.from_pretrained\()", text, re.MULTILINE):
+        start = next(i for i, line in enumerate(lines) if re.match(r"\s*(import |from |\w+\s*=)", line))
+        return "\n".join(lines[start:]) + "\n", None
+    return None, None
+
+
+def _gpus(text: str) -> list[str]:
+    found: list[tuple[int, str]] = []
+    for match in lx.GPU_TOKEN.finditer(text):
+        try:
+            found.append((match.start(), gpu_key(match.group(0))))
+        except ToolInputError:
+            continue
+    return _dedupe([g for _, g in sorted(found)])
+
+
+def _unknown_gpus(text: str) -> list[str]:
+    return [m.group(0) for m in lx.OTHER_GPU.finditer(text)]
+
+
+def _gpu_count(text: str) -> int | None:
+    for pattern in lx.GPU_COUNT:
+        match = pattern.search(text)
+        if match:
+            return lx.small_number(match.group(1))
+    return None
+
+
+def _model_names() -> dict[str, str]:
+    """Normalised key -> dataset model name (names and Hugging Face ids), longest key first."""
+    keys: dict[str, str] = {}
+    for m in load().measurements:
+        keys.setdefault(_norm(m.model), m.model)
+        if m.hf_id:
+            keys.setdefault(_norm(m.hf_id.split("/")[-1]), m.model)
+    return dict(sorted(keys.items(), key=lambda kv: -len(kv[0])))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9.]", "", text.lower())
+
+
+def _models(text: str) -> list[str]:
+    """Dataset models by name (spacing and case forgiven), then other sized names ("Llama-3-70B")."""
+    flat = _norm(text)
+    hits: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for key, name in _model_names().items():
+        for match in re.finditer(re.escape(key), flat):
+            span = (match.start(), match.end())
+            nxt = flat[span[1]:span[1] + 1]
+            if nxt.isdigit() or any(a <= span[0] < b for a, b in taken):
+                continue
+            taken.append(span)
+            hits.append((span[0], name))
+    known = _dedupe([name for _, name in sorted(hits)])
+    return known + [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
+
+
+def _sized_names(text: str) -> list[str]:
+    out = []
+    for match in lx.SIZED_MODEL.finditer(text):
+        name = match.group(0).strip(" -_")
+        if name.split("-")[0].split()[0].lower() in lx.NOT_A_MODEL:
+            continue
+        out.append(model_key(name) or name)
+    return _dedupe(out)
+
+
+def _bare_size(text: str) -> float | None:
+    match = lx.BARE_SIZE.search(text)
+    return params_from_name(match.group(1)) if match else None
+
+
+def _flags(text: str) -> tuple[list[str], list[str]]:
+    flags, precisions = [], []
+    eight = re.search(r"load_in_8bit\s*[=:]\s*True", text)
+    threshold = re.search(r"llm_int8_threshold\s*[=:]\s*([0-9.]+)", text)
+    four = re.search(r"load_in_4bit\s*[=:]\s*True", text)
+    if eight:
+        flags.append("load_in_8bit=True")
+    if threshold:
+        flags.append(f"llm_int8_threshold={threshold.group(1)}")
+    if four:
+        flags.append("load_in_4bit=True")
+    if eight or threshold:
+        pure = threshold is not None and float(threshold.group(1).rstrip(".") or 0) == 0.0
+        precisions.append("int8_pure" if pure else "int8_default")
+    if four:
+        precisions.append("nf4_dq" if re.search(r"bnb_4bit_use_double_quant\s*=\s*True", text) else "nf4")
+    return flags, precisions
+
+
+def _precision_words(text: str) -> list[str]:
+    found = []
+    for precision, pattern in lx.PRECISION_WORDS:
+        for match in pattern.finditer(text):
+            found.append((match.start(), precision))
+    ordered = [p for _, p in sorted(found)]
+    if "int8_pure" in ordered and "int8_default" in ordered and not re.search(r"(default|默认)", text, re.IGNORECASE):
+        ordered = [p for p in ordered if p != "int8_default"]
+    return _dedupe(ordered)
+
+
+def _batch(text: str) -> int | None:
+    match = lx.BATCH.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _engine(text: str) -> str | None:
+    if re.search(NOT_ALNUM_BEFORE + r"vllm" + NOT_ALNUM_AFTER, text, re.IGNORECASE):
+        return "vllm"
+    if re.search(r"transformers|hugging\s*face|\bHF\b|generate\(\)|from_pretrained|eager", text, re.IGNORECASE):
+        return "transformers"
+    return None
+
+
+def _unmeasured_engine(text: str) -> str | None:
+    for pattern, name in lx.OTHER_ENGINES:
+        if re.search(pattern, text, re.IGNORECASE):
+            return name
+    return None
+
+
+def _deadline(text: str) -> float | None:
+    if not lx.LATENCY_WORD.search(text):
+        return None
+    match = lx.MILLISECONDS.search(text)
+    return float(match.group(1)) if match else None
+
+
+def _metric(text: str) -> Literal["median", "p99"] | None:
+    if re.search(r"p99|99th|99\s*分位|P99", text, re.IGNORECASE):
+        return "p99"
+    if re.search(r"median|p50|中位", text, re.IGNORECASE):
+        return "median"
+    return None
+
+
+def _tokens(text: str) -> float | None:
+    for pattern in lx.TOKENS_PER_REQUEST:
+        match = pattern.search(text)
+        if match:
+            return lx.quantity(match.group(1))
+    return None
+
+
+def _volume(text: str) -> tuple[float | None, float | None]:
+    match = lx.VOLUME.search(text) or lx.VOLUME_ZH.search(text)
+    if not match:
+        return None, None
+    amount = lx.quantity(match.group("n"))
+    window = text[max(0, match.start() - 20):match.end() + 25]
+    if lx.PER_DAY.search(window):
+        return None, amount
+    return amount, None
+
+
+def _first_float(pattern: re.Pattern[str], text: str) -> float | None:
+    match = pattern.search(text)
+    return float(match.group(1)) if match else None
+
+
+def _region(text: str) -> str | None:
+    for pattern, region in lx.REGIONS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return region
+    return None
+
+
+def _price(text: str) -> float | None:
+    match = lx.PRICE.search(text)
+    return float(match.group(1) or match.group(2)) if match else None
+
+
+def _use_case(text: str) -> Literal["interactive", "api", "batch"] | None:
+    for pattern, case in lx.USE_CASES:
+        if re.search(pattern, text, re.IGNORECASE):
+            return case
+    return None
+
+
+def _symptoms(text: str) -> list[str]:
+    return [name for pattern, name in lx.SYMPTOMS if re.search(pattern, text, re.IGNORECASE)]
+
+
+def _protocol(text: str, intent: Intent) -> Protocol | None:
+    """Score each protocol's cue words; structure (code, volume, two GPUs) weighs in."""
+    scores = {name: sum(len(re.findall(p, text, re.IGNORECASE)) for p in pats) for name, pats in lx.PROTOCOL_CUES.items()}
+    if intent.code:
+        scores["AUDIT"] += 3
+    if intent.requests_per_month or intent.requests_per_day:
+        scores["ESTIMATE"] += 2
+    if len(intent.gpus) > 1 or len(intent.precisions) > 1:
+        scores["COMPARE"] += 1
+    if intent.symptoms:
+        scores["DIAGNOSE"] += 1 + (1 if intent.flags or intent.precisions else 0)
+    if intent.deadline_ms is not None:
+        scores["OPTIMIZE"] += 1
+    best = max(scores.values())
+    if best == 0:
+        return None
+    return next(name for name in lx.PROTOCOL_PRIORITY if scores[name] == best)

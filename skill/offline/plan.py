@@ -1,0 +1,192 @@
+"""Turn an `Intent` into tool calls, and say which defaults were assumed.
+
+Every default the planner fills in is passed to a tool explicitly, so the tool result echoes it and
+the answer can state it as an assumption that the grounding check can trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ecocompute.offline.parse import Intent, Protocol
+from ecocompute.tools.dataset import load
+from ecocompute.tools.names import model_key
+
+DEFAULT_GPU = {"vllm": "h100", "transformers": "rtx4090d"}
+DEFAULT_MODEL = "Mistral-7B"
+DEFAULT_REQUESTS_PER_MONTH = 1_000_000
+DEFAULT_TOKENS_PER_REQUEST = 256
+CODE_NAME = "question.py"
+
+
+class Call(BaseModel):
+    """A planned tool call."""
+
+    name: str
+    arguments: dict[str, Any]
+
+
+class Plan(BaseModel):
+    """The protocol, the calls for the first round, and the assumptions to state."""
+
+    protocol: Protocol
+    calls: list[Call]
+    assumptions: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    symptoms: list[str] = Field(default_factory=list)
+    gpus: list[str] = Field(default_factory=list)
+    num_gpus: int | None = None
+
+
+def plan(intent: Intent) -> Plan:
+    """The first round of tool calls for `intent` (OPTIMIZE when no protocol cue was found)."""
+    protocol: Protocol = intent.protocol or ("AUDIT" if intent.code else "OPTIMIZE")
+    out = Plan(protocol=protocol, calls=[], symptoms=intent.symptoms, gpus=intent.gpus, num_gpus=intent.num_gpus)
+    if intent.protocol is None:
+        out.assumptions.append("no protocol cue in the question, so it is answered as OPTIMIZE")
+    _engine_notes(intent, out)
+    builder = {"OPTIMIZE": _optimize, "DIAGNOSE": _diagnose, "COMPARE": _compare,
+               "ESTIMATE": _estimate, "AUDIT": _audit}[protocol]
+    builder(intent, out)
+    return out
+
+
+def _engine(intent: Intent) -> str | None:
+    if intent.engine:
+        return intent.engine
+    if intent.unmeasured_engine or intent.deadline_ms is not None:
+        return "vllm"
+    return None
+
+
+def _engine_notes(intent: Intent, out: Plan) -> None:
+    if intent.unmeasured_engine:
+        out.notes.append(f"{intent.unmeasured_engine} is not measured in the dataset; the figures below are vLLM serving "
+                         f"measurements (the nearest measured serving regime), not {intent.unmeasured_engine} numbers")
+    if intent.unknown_gpus:
+        out.notes.append(f"{', '.join(intent.unknown_gpus)} is not in the GPU data; see the GPUs the tools cover")
+
+
+def _gpu(intent: Intent, out: Plan) -> str:
+    if intent.gpu:
+        return intent.gpu
+    gpu = DEFAULT_GPU[_engine(intent) or "transformers"]
+    out.assumptions.append(f"no GPU named: {gpu} assumed")
+    return gpu
+
+
+def _model(intent: Intent, out: Plan, *, allow_size: bool = False) -> dict[str, Any]:
+    if intent.model:
+        return {"model": intent.model}
+    if allow_size and intent.params_b:
+        return {"model": None, "params_b": intent.params_b}
+    out.assumptions.append(f"no model named: {DEFAULT_MODEL} assumed")
+    return {"model": DEFAULT_MODEL}
+
+
+def _optimize(intent: Intent, out: Plan) -> None:
+    engine = _engine(intent)
+    gpu = _gpu(intent, out)
+    model = _model(intent, out, allow_size=True)
+    args: dict[str, Any] = {"gpu": gpu, **model, "engine": engine}
+    if intent.params_b and model.get("model") and not intent.models:
+        args["params_b"] = intent.params_b
+    args["use_case"] = intent.use_case or _default_use_case(intent, out)
+    if intent.deadline_ms is not None:
+        args["itl_deadline_ms"] = intent.deadline_ms
+        args["latency_metric"] = intent.latency_metric or "p99"
+        if intent.latency_metric is None:
+            out.assumptions.append("the latency deadline is read as a p99 inter-token latency")
+    out.calls.append(Call(name="recommend_config", arguments=args))
+    if model.get("model"):
+        out.calls.append(Call(name="lookup_measurement", arguments={"gpu": gpu, "model": model["model"], "engine": engine}))
+
+
+def _default_use_case(intent: Intent, out: Plan) -> str:
+    out.assumptions.append("use case not stated: online API serving assumed")
+    return "api"
+
+
+def _diagnose(intent: Intent, out: Plan) -> None:
+    gpu = _gpu(intent, out)
+    model = _model(intent, out)["model"]
+    precision = intent.precision
+    if precision is None:
+        out.assumptions.append("precision not stated: FP16 assumed")
+        precision = "fp16"
+    args: dict[str, Any] = {"gpu": gpu, "model": model, "precision": precision, "batch_size": intent.batch_size,
+                            "load_in_8bit": "load_in_8bit=True" in intent.flags or None,
+                            "load_in_4bit": "load_in_4bit=True" in intent.flags or None,
+                            "llm_int8_threshold": _threshold(intent), "use_case": intent.use_case,
+                            "observed_tokens_per_s": intent.observed_tokens_per_s, "observed_power_w": intent.observed_power_w}
+    out.calls.append(Call(name="diagnose", arguments=args))
+    out.calls.append(Call(name="compare_precisions", arguments={"gpu": gpu, "model": model, "batch_size": intent.batch_size,
+                                                                "engine": _engine(intent)}))
+
+
+def _threshold(intent: Intent) -> float | None:
+    for flag in intent.flags:
+        if flag.startswith("llm_int8_threshold="):
+            return float(flag.split("=", 1)[1])
+    return None
+
+
+def _compare(intent: Intent, out: Plan) -> None:
+    engine = _engine(intent)
+    if len(intent.gpus) > 1:
+        model = _model(intent, out)["model"]
+        if not _shared_engine(intent.gpus, model, engine):
+            for gpu in intent.gpus[:3]:
+                out.calls.append(Call(name="lookup_measurement", arguments={"gpu": gpu, "model": model, "engine": engine,
+                                                                            "precision": intent.precision, "batch_size": intent.batch_size}))
+            return
+        out.calls.append(Call(name="compare_gpus", arguments={"model": model, "gpus": intent.gpus, "engine": engine,
+                                                              "batch_size": intent.batch_size, "precision": intent.precision,
+                                                              "num_gpus": intent.num_gpus}))
+        return
+    gpu = _gpu(intent, out)
+    models = intent.models or [_model(intent, out)["model"]]
+    for model in models[:3]:
+        out.calls.append(Call(name="compare_precisions", arguments={"gpu": gpu, "model": model, "batch_size": intent.batch_size,
+                                                                    "engine": engine}))
+
+
+def _shared_engine(gpus: list[str], model: str, engine: str | None) -> bool:
+    """Whether the named GPUs have rows of one engine for the model (else only side-by-side rows)."""
+    name = model_key(model)
+    engines = [{m.engine for m in load().primary() if m.gpu == g and (name is None or m.model == name)} for g in gpus]
+    common = set.intersection(*engines) if engines else set()
+    return bool(common if engine is None else common & {engine})
+
+
+def _estimate(intent: Intent, out: Plan) -> None:
+    args: dict[str, Any] = {"gpu": _gpu(intent, out), "model": _model(intent, out)["model"], "precision": intent.precision,
+                            "batch_size": intent.batch_size, "engine": _engine(intent)}
+    if intent.requests_per_day is not None:
+        args["requests_per_day"] = intent.requests_per_day
+    elif intent.requests_per_month is not None:
+        args["requests_per_month"] = intent.requests_per_month
+    else:
+        args["requests_per_month"] = DEFAULT_REQUESTS_PER_MONTH
+        out.assumptions.append(f"no request volume stated: {DEFAULT_REQUESTS_PER_MONTH} requests per month assumed")
+    args["tokens_per_request"] = intent.tokens_per_request or DEFAULT_TOKENS_PER_REQUEST
+    if intent.tokens_per_request is None:
+        out.assumptions.append(f"{DEFAULT_TOKENS_PER_REQUEST} generated tokens per request assumed")
+    args["region"] = intent.region or "us"
+    if intent.region is None:
+        out.assumptions.append("no region stated: US grid and price assumed")
+    if intent.usd_per_kwh is not None:
+        args["usd_per_kwh"] = intent.usd_per_kwh
+    if intent.use_case:
+        args["use_case"] = intent.use_case
+    out.calls.append(Call(name="estimate_cost", arguments=args))
+
+
+def _audit(intent: Intent, out: Plan) -> None:
+    if not intent.code:
+        out.notes.append("no code was found in the question (paste it in a ``` block or pass --file)")
+        return
+    out.calls.append(Call(name="audit_code", arguments={"code": intent.code, "filename": intent.code_name or CODE_NAME,
+                                                        "path": intent.code_name or CODE_NAME}))

@@ -1,0 +1,112 @@
+"""Render a protocol's output format from tool results with the shared jinja2 templates.
+
+The context builders only select, label and order values found in the tool results; they never
+compute a new number (the grounding check holds every number of the answer to the tool results).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ecocompute.offline import views
+from ecocompute.offline.plan import Plan
+from ecocompute.offline.views import figure
+from ecocompute.prompting import render
+
+FOOTER = ("*Answered by the EcoCompute offline engine: deterministic rules that read the question, call the tools "
+          "and fill in the protocol's format. It is not a language model; every number above comes from the tool "
+          "results in this conversation or from the question. Use `-m provider:model` for a conversational answer.*")
+ZH_NOTE = "（离线引擎：结构化回答为英文；所有数字均来自本次对话中的工具结果或问题本身。）"
+
+
+class Outcome(BaseModel):
+    """One tool call and its parsed result (or error sentence)."""
+
+    name: str
+    arguments: dict[str, Any]
+    ok: bool
+    data: dict[str, Any] = Field(default_factory=dict)
+    error: str | None = None
+
+
+def answer(plan: Plan, outcomes: list[Outcome], language: str) -> str:
+    """The final answer: the protocol's format, the tool errors, assumptions and the footer."""
+    builder: Callable[[Plan, list[Outcome]], str] = {
+        "OPTIMIZE": _optimize, "DIAGNOSE": _diagnose, "COMPARE": _compare, "ESTIMATE": _estimate, "AUDIT": _audit,
+    }[plan.protocol]
+    body = builder(plan, outcomes) if any(o.ok for o in outcomes) else _nothing(plan, outcomes)
+    head = [ZH_NOTE, ""] if language == "zh" else []
+    notes = [f"> Note: {n}." for n in plan.notes]
+    errors = [f"> Tool `{o.name}` could not answer: {o.error}" for o in outcomes if not o.ok]
+    parts = head + notes + errors + ([""] if notes or errors else []) + [body.rstrip()]
+    return "\n".join(parts).strip() + "\n"
+
+
+def _tail(plan: Plan, extra: list[str] | None = None) -> dict[str, Any]:
+    assumptions = list(dict.fromkeys(plan.assumptions + (extra or [])))
+    return {"assumptions": [a.rstrip(".") for a in assumptions], "footer": FOOTER}
+
+
+def _first(outcomes: list[Outcome], name: str) -> Outcome | None:
+    return next((o for o in outcomes if o.ok and o.name == name), None)
+
+
+def _nothing(plan: Plan, outcomes: list[Outcome]) -> str:
+    lines = [f"## {plan.protocol.title()}", "", "No tool returned data for this question, so there is no measured answer to give."]
+    tail = _tail(plan)
+    if tail["assumptions"]:
+        lines += ["", "**Assumptions:** " + "; ".join(tail["assumptions"]) + "."]
+    return "\n".join(lines + ["", "---", FOOTER])
+
+
+def _optimize(plan: Plan, outcomes: list[Outcome]) -> str:
+    rec = _first(outcomes, "recommend_config")
+    if rec is None:
+        return _nothing(plan, outcomes)
+    ctx = views.optimize_context(rec.data, rec.arguments, _first(outcomes, "lookup_measurement"), plan.num_gpus)
+    return render("format_optimize.md.j2", **ctx, **_tail(plan))
+
+
+def _diagnose(plan: Plan, outcomes: list[Outcome]) -> str:
+    diag = _first(outcomes, "diagnose")
+    comp = _first(outcomes, "compare_precisions")
+    if diag is None:
+        return _nothing(plan, outcomes)
+    ctx = views.diagnose_context(diag.data, comp.data if comp else None, plan.symptoms)
+    return render("format_diagnose.md.j2", **ctx, **_tail(plan))
+
+
+def _compare(plan: Plan, outcomes: list[Outcome]) -> str:
+    parts = []
+    for o in outcomes:
+        if o.ok and o.name == "compare_precisions":
+            parts.append(render("format_compare.md.j2", **views.compare_context(o.data), assumptions=[], footer=None))
+        elif o.ok and o.name == "compare_gpus":
+            parts.append(views.compare_gpus_markdown(o.data, o.arguments, plan.gpus))
+        elif o.ok and o.name == "lookup_measurement":
+            parts.append(views.regime_rows_markdown(o.data))
+    if any(o.ok and o.name == "lookup_measurement" for o in outcomes):
+        parts.append(views.CROSS_REGIME)
+    tail = _tail(plan)
+    return "\n\n".join(p.rstrip() for p in parts) + "\n" + views.tail_markdown(tail)
+
+
+def _estimate(plan: Plan, outcomes: list[Outcome]) -> str:
+    est = _first(outcomes, "estimate_cost")
+    if est is None:
+        return _nothing(plan, outcomes)
+    ctx, tool_assumptions = views.estimate_context(est.data)
+    return render("format_estimate.md.j2", **ctx, **_tail(plan, tool_assumptions))
+
+
+def _audit(plan: Plan, outcomes: list[Outcome]) -> str:
+    aud = _first(outcomes, "audit_code")
+    if aud is None:
+        return _nothing(plan, outcomes)
+    return render("format_audit.md.j2", **views.audit_context(aud.data, aud.arguments), **_tail(plan))
+
+
+__all__ = ["FOOTER", "Outcome", "answer", "figure"]

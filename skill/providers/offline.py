@@ -1,0 +1,120 @@
+"""The offline engine as a `Model`: deterministic, no LLM and no key; it answers through the same loop.
+
+First request of a question: parse it (with the earlier questions of the conversation for follow-ups),
+plan the tool calls and return them. Once their results are in the conversation, render the protocol's
+output format from them. The plan is recomputed from the messages each time, so the model keeps no state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ecocompute.messages import Message, Reply, ToolCall
+from ecocompute.offline.parse import Intent, is_follow_up, merge, parse
+from ecocompute.offline.plan import Call, Plan, plan
+from ecocompute.offline.render import Outcome, answer
+
+if TYPE_CHECKING:
+    from ecocompute.registry import ToolSpec
+
+MAX_ROUNDS = 2
+
+
+class OfflineModel:
+    """A deterministic advisor that reads the question, calls the tools and fills in the protocol's format."""
+
+    def __init__(self) -> None:
+        self.id = "offline"
+
+    def complete(self, system: str, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
+        start = _last_user(messages)
+        intent = understand(messages[: start + 1])
+        the_plan = plan(intent)
+        offered = {spec.name: spec for spec in tools}
+        outcomes = _outcomes(messages[start + 1:])
+        rounds = sum(1 for m in messages[start + 1:] if m.role == "tool")
+        if rounds == 0:
+            calls = _fit(the_plan, offered)
+            if calls:
+                return _calls(calls, rounds)
+        elif rounds < MAX_ROUNDS:
+            retry = _fit(Plan(protocol=the_plan.protocol, calls=_retries(outcomes)), offered)
+            if retry:
+                return _calls(retry, rounds)
+        usable = _latest(outcomes)
+        return Reply(text=answer(the_plan, usable, intent.language), stop_reason="end")
+
+
+def understand(messages: Sequence[Message]) -> Intent:
+    """The intent of the last user message, completed from earlier user messages when it is a follow-up."""
+    users = [m.text for m in messages if m.role == "user"]
+    if not users:
+        return parse("")
+    intent = parse(users[-1])
+    if len(users) > 1 and is_follow_up(users[-1], intent):
+        earlier = understand([Message.user(t) for t in users[:-1]])
+        intent = merge(earlier, intent)
+    return intent
+
+
+def _last_user(messages: Sequence[Message]) -> int:
+    return max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+
+
+def _fit(the_plan: Plan, offered: dict[str, ToolSpec]) -> list[Call]:
+    """Planned calls for offered tools only, with the arguments each tool accepts (nulls left to defaults)."""
+    out = []
+    for call in the_plan.calls:
+        spec = offered.get(call.name)
+        if spec is None:
+            continue
+        accepted = set(spec.args_model.model_fields)
+        out.append(Call(name=call.name, arguments={k: v for k, v in call.arguments.items() if k in accepted and v is not None}))
+    return out
+
+
+def _calls(calls: list[Call], rounds: int) -> Reply:
+    tool_calls = [ToolCall(id=f"offline_{rounds + 1}_{i}", name=c.name, arguments=c.arguments) for i, c in enumerate(calls, 1)]
+    return Reply(tool_calls=tool_calls, stop_reason="tool_use")
+
+
+def _outcomes(messages: Sequence[Message]) -> list[Outcome]:
+    calls: dict[str, ToolCall] = {}
+    out = []
+    for m in messages:
+        for call in m.tool_calls:
+            calls[call.id] = call
+        for result in m.tool_results:
+            call = calls.get(result.call_id)
+            args = call.arguments if call else {}
+            data = _json(result.content)
+            if result.is_error:
+                out.append(Outcome(name=result.name, arguments=args, ok=False, error=str(data.get("error", result.content))))
+            else:
+                out.append(Outcome(name=result.name, arguments=args, ok=True, data=data))
+    return out
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return {"error": text}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _retries(outcomes: list[Outcome]) -> list[Call]:
+    """Input errors the engine can correct itself: an unmeasured batch size is dropped (smallest measured used)."""
+    out = []
+    for o in outcomes:
+        if not o.ok and o.arguments.get("batch_size") is not None and "batch size" in (o.error or "").lower():
+            out.append(Call(name=o.name, arguments={k: v for k, v in o.arguments.items() if k != "batch_size"}))
+    return out
+
+
+def _latest(outcomes: list[Outcome]) -> list[Outcome]:
+    """Drop an error that a later retry of the same tool answered."""
+    answered = {o.name for o in outcomes if o.ok}
+    return [o for o in outcomes if o.ok or o.name not in answered]
