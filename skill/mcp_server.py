@@ -17,7 +17,8 @@ from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import TextResource
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, CallToolResult, TextContent, ToolAnnotations
 from pydantic import ConfigDict
 
 from ecocompute import __version__
@@ -112,11 +113,21 @@ def protocol_messages(protocol: Protocol, arguments: dict[str, str]) -> list[Use
     return [UserMessage(system_prompt(with_tools=True)), UserMessage(request)]
 
 
+class _ProtocolPrompt(Prompt):
+    """Refuses a missing argument with a named invalid-params error (the SDK reports an internal one)."""
+
+    async def render(self, arguments: dict[str, Any] | None, context: Any) -> Any:
+        missing = [a.name for a in self.arguments or () if a.required and not (arguments or {}).get(a.name)]
+        if missing:
+            raise MCPError(INVALID_PARAMS, f"The {self.name} prompt needs the argument(s): {', '.join(missing)}.")
+        return await super().render(arguments, context)
+
+
 def _prompt(protocol: Protocol) -> Prompt:
     def render(**arguments: str) -> list[UserMessage]:
         return protocol_messages(protocol, arguments)
 
-    return Prompt(
+    return _ProtocolPrompt(
         name=protocol.name,
         title=protocol.name.upper(),
         description=protocol.purpose,
