@@ -64,12 +64,12 @@ class CompareResult(BaseModel):
 
 
 def compare_precisions(
-    gpu: Annotated[str, Field(description="GPU, e.g. 'rtx5090', 'RTX 4090D', 'a800', 'h100'")],
-    model: Annotated[str, Field(description="Model name or Hugging Face id, e.g. 'Qwen2-1.5B'")],
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Batch size (max_num_seqs for vLLM); null = smallest measured")] = None,
-    engine: Annotated[str | None, Field(description="'transformers' or 'vllm'; null = whichever has rows (transformers first)")] = None,
+    gpu: Annotated[str, Field(description="e.g. rtx5090, a800, h100")],
+    model: Annotated[str, Field(description="e.g. Qwen2-1.5B or an HF id")],
+    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="null = smallest measured")] = None,
+    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
 ) -> CompareResult:
-    """COMPARE precisions (FP16, NF4, INT8 default, INT8 with llm_int8_threshold=0.0, ...) for one model on one GPU: one table per experiment, Δ energy and Δ throughput vs FP16 (BF16 for vLLM), estimated weight memory, quality caveats, and the rows behind every number."""
+    """COMPARE precisions (FP16, NF4, INT8 default, INT8 threshold 0.0) for a model on a GPU: a table per experiment with energy and throughput change vs FP16 (BF16 on vLLM), weight memory, caveats, rows."""
     q = resolve(gpu, model, None, None, engine, sized_ok=False)
     rows = primary_rows(q)
     if not rows:

@@ -44,12 +44,12 @@ class CompareGpusResult(BaseModel):
 
 
 def compare_gpus(
-    model: Annotated[str, Field(description="Model name or Hugging Face id, e.g. 'Llama-3.1-70B'")],
-    engine: Annotated[str | None, Field(description="'transformers' or 'vllm'; null = both, in separate groups")] = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Batch size (max_num_seqs for vLLM); null = every measured one")] = None,
-    precision: Annotated[str | None, Field(description="Precision, e.g. 'bf16', 'fp16', 'nf4'; null = any")] = None,
+    model: Annotated[str, Field(description="e.g. Llama-3.1-70B")],
+    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM")] = None,
+    precision: Annotated[str | None, Field(description="e.g. bf16")] = None,
 ) -> CompareGpusResult:
-    """COMPARE GPUs for one model within one engine and dataset (e.g. 4xH100 vs 2xB200 on vLLM): energy per token in total and per GPU, throughput, power and latency, with ratios only inside a group of comparable rows."""
+    """COMPARE GPUs for one model within one engine and dataset (e.g. 4xH100 vs 2xB200): energy per token total and per GPU, throughput, latency; ratios only within comparable rows."""
     q = resolve(None, model, precision, batch_size, engine, sized_ok=False)
     rows = [m for m in primary_rows(q) if m.energy_j_per_1k_tok]
     groups: dict[tuple, list[Measurement]] = {}

@@ -54,18 +54,18 @@ class DiagnoseResult(BaseModel):
 
 
 def diagnose(
-    gpu: Annotated[str | None, Field(description="GPU, e.g. 'rtx4090d'")] = None,
-    model: Annotated[str | None, Field(description="Model name or Hugging Face id")] = None,
-    precision: Annotated[str | None, Field(description="fp16, nf4, int8_default, int8_pure...; null = from the flags")] = None,
-    load_in_8bit: Annotated[bool | None, Field(description="load_in_8bit=True in from_pretrained or BitsAndBytesConfig")] = None,
-    llm_int8_threshold: Annotated[float | None, Field(ge=0, le=1000, description="llm_int8_threshold if set (default 6.0)")] = None,
-    load_in_4bit: Annotated[bool | None, Field(description="load_in_4bit=True (NF4 / 4-bit)")] = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Batch size in use")] = None,
-    observed_tokens_per_s: Annotated[float | None, Field(gt=0, le=1e7, description="Observed generation throughput (tokens/s)")] = None,
-    observed_power_w: Annotated[float | None, Field(gt=0, le=1e5, description="Observed mean GPU power (W)")] = None,
-    use_case: Annotated[UseCase | None, Field(description="interactive, api or batch")] = None,
+    gpu: Annotated[str | None, Field(description="e.g. rtx4090d")] = None,
+    model: Annotated[str | None, Field(description="Model or HF id")] = None,
+    precision: Annotated[str | None, Field(description="null = from the flags")] = None,
+    load_in_8bit: Annotated[bool | None, Field(description="load_in_8bit=True is set")] = None,
+    llm_int8_threshold: Annotated[float | None, Field(ge=0, le=1000, description="If set")] = None,
+    load_in_4bit: Annotated[bool | None, Field(description="load_in_4bit=True is set")] = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="In use")] = None,
+    observed_tokens_per_s: Annotated[float | None, Field(gt=0, le=1e6, description="tokens/s")] = None,
+    observed_power_w: Annotated[float | None, Field(gt=0, le=1e5, description="W")] = None,
+    use_case: Annotated[UseCase | None, Field()] = None,
 ) -> DiagnoseResult:
-    """DIAGNOSE slow or power-hungry inference from settings and symptoms: which known pattern fits (INT8 mixed-precision decomposition, NF4 on a small model, batch 1 in production, lower power mistaken for lower energy), with confidence, evidence rows, the fix as code and the expected improvement from the data."""
+    """DIAGNOSE slow or power-hungry inference: which pattern fits (INT8 decomposition, NF4 on a small model, batch 1 in production, low power mistaken for low energy), confidence, evidence rows, fix code, expected gain."""
     prec = _effective_precision(precision, load_in_8bit, llm_int8_threshold, load_in_4bit)
     q = resolve(gpu, model, None, None, "transformers")
     size = q.model_params_b or next((m.params_b for m in primary_rows(q) if m.params_b), None) if q.model_given else None
@@ -122,7 +122,7 @@ def _int8(prec: str | None, rows: list[Measurement]) -> Finding | None:
         pattern="int8_decomposition", confidence="high",
         explanation=("bitsandbytes INT8 with the default llm_int8_threshold (6.0) splits every matmul into an INT8 part and an "
                      "FP16 outlier part (mixed-precision decomposition); the extra work makes it slower and costlier than FP16."),
-        evidence=f"{ev.claim} (evidence from {own}). {evidence.int8_pure_effect().claim}",
+        evidence=f"{ev.claim} (evidence from {own}). {evidence.int8_pure_effect().claim}. {evidence.int8_pure_effect().details}",
         evidence_rows=sorted({r for d in deltas for r in d.row_ids} or set(ev.row_ids)),
         basis="derived", fix=FIX_INT8, expected_improvement=deltas,
     )

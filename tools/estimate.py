@@ -70,21 +70,21 @@ class EstimateResult(BaseModel):
 
 def estimate_cost(
     gpu: Annotated[str, Field(description="GPU, e.g. 'rtx4090d', 'a800', 'h100'")],
-    model: Annotated[str, Field(description="Model name or Hugging Face id")],
-    precision: Annotated[str | None, Field(description="fp16, nf4, int8_default, int8_pure, bf16, fp8...; null = fp16 (bf16 on vLLM)")] = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Batch size (max_num_seqs for vLLM); null = 1 (smallest measured on vLLM)")] = None,
-    requests_per_month: Annotated[float | None, Field(gt=0, le=1e13, description="Requests per month (give this or requests_per_day)")] = None,
-    requests_per_day: Annotated[float | None, Field(gt=0, le=1e12, description="Requests per day (x 30 for the month)")] = None,
-    tokens_per_request: Annotated[float, Field(gt=0, le=1e7, description="Generated (output) tokens per request")] = 256,
-    region: Annotated[Region, Field(description="Grid and price defaults: us, china, eu, france, norway, india")] = "us",
-    usd_per_kwh: Annotated[float | None, Field(ge=0, le=100, description="Electricity price override (USD per kWh)")] = None,
-    grid_gco2_per_kwh: Annotated[float | None, Field(ge=0, le=5000, description="Grid carbon intensity override (g CO2 per kWh)")] = None,
-    pue: Annotated[float | None, Field(ge=1, le=5, description="Power usage effectiveness; null = 1.1 cloud / 1.0 on-premises")] = None,
-    deployment: Annotated[Deployment, Field(description="cloud or on_premises (sets the PUE default)")] = "cloud",
-    use_case: Annotated[UseCase, Field(description="For the optimised configuration: interactive, api or batch")] = "api",
-    engine: Annotated[str | None, Field(description="'transformers' or 'vllm'; null = transformers where measured")] = None,
+    model: Annotated[str, Field(description="Model or HF id")],
+    precision: Annotated[str | None, Field(description="null = fp16 (bf16 on vLLM)")] = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM; null = smallest measured")] = None,
+    requests_per_month: Annotated[float | None, Field(gt=0, le=1e12, description="Give this or requests_per_day")] = None,
+    requests_per_day: Annotated[float | None, Field(gt=0, le=1e12, description="x 30 per month")] = None,
+    tokens_per_request: Annotated[float, Field(gt=0, le=1e6, description="Output tokens per request")] = 256,
+    region: Annotated[Region, Field(description="Grid and price defaults")] = "us",
+    usd_per_kwh: Annotated[float | None, Field(ge=0, le=100, description="Price override")] = None,
+    grid_gco2_per_kwh: Annotated[float | None, Field(ge=0, le=5000, description="Grid intensity override")] = None,
+    pue: Annotated[float | None, Field(ge=1, le=5, description="null = deployment default")] = None,
+    deployment: Annotated[Deployment, Field(description="Sets the PUE default")] = "cloud",
+    use_case: Annotated[UseCase, Field(description="For the optimised configuration")] = "api",
+    engine: Annotated[str | None, Field(description="transformers or vllm; null = transformers if measured")] = None,
 ) -> EstimateResult:
-    """ESTIMATE monthly kWh, cost (USD) and kg CO2 for a request volume on a configuration, with the formula and every input shown, plus the same figures for the configuration recommend_config would pick and the savings."""
+    """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
     if (requests_per_month is None) == (requests_per_day is None):
         raise ToolInputError("Give exactly one of requests_per_month or requests_per_day.")
     monthly = requests_per_month if requests_per_month is not None else requests_per_day * 30

@@ -39,6 +39,7 @@ class Evidence(BaseModel):
     row_ids: list[str]
     basis: Basis
     comparisons: list[Comparison]
+    details: str = ""
 
 
 def _pairs(new_prec: str, base_prec: str, keep: Callable[[Measurement], bool]) -> list[Comparison]:
@@ -79,9 +80,9 @@ def int8_pure_effect() -> Evidence:
     """`llm_int8_threshold=0.0` vs default INT8, with the accuracy caveat and perplexity where measured."""
     ev = _evidence("INT8 with llm_int8_threshold=0.0 vs default INT8", _pairs("int8_pure", "int8_default", lambda m: True))
     vs_fp16 = _evidence("vs FP16", _pairs("int8_pure", "fp16", lambda m: True))
-    ppl = _perplexity_note()
-    claim = f"{ev.claim}; {vs_fp16.claim}. Caveat: {INT8_PURE_CAVEAT}.{ppl}"
-    return ev.model_copy(update={"claim": claim, "row_ids": sorted(set(ev.row_ids) | set(vs_fp16.row_ids))})
+    claim = f"{ev.claim}; {vs_fp16.claim}. Caveat: {INT8_PURE_CAVEAT}"
+    return ev.model_copy(update={"claim": claim, "details": _perplexity_note().strip(),
+                                 "row_ids": sorted(set(ev.row_ids) | set(vs_fp16.row_ids))})
 
 
 def int8_pure_vs_fp16() -> Evidence:

@@ -34,13 +34,13 @@ class LookupResult(BaseModel):
 
 
 def lookup_measurement(
-    gpu: Annotated[str | None, Field(description="GPU, e.g. 'rtx4090d', 'RTX 4090D', 'A800', 'h100'; null for any")] = None,
-    model: Annotated[str | None, Field(description="Model name or Hugging Face id, e.g. 'Mistral-7B'; null for any")] = None,
-    precision: Annotated[str | None, Field(description="fp16, bf16, fp8, nf4, nf4_dq, int8_default (load_in_8bit, threshold 6.0), int8_pure (threshold 0.0); aliases like '4bit' or 'int8' work; null for any")] = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Batch size (max_num_seqs for vLLM rows); null for any")] = None,
-    engine: Annotated[str | None, Field(description="'transformers' (eager) or 'vllm' (serving); null for both, never mixed in comparisons")] = None,
+    gpu: Annotated[str | None, Field(description="e.g. rtx4090d, A800, h100")] = None,
+    model: Annotated[str | None, Field(description="e.g. Mistral-7B or an HF id")] = None,
+    precision: Annotated[str | None, Field(description="fp16, bf16, fp8, nf4, int8_default, int8_pure (threshold 0.0)")] = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM")] = None,
+    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
 ) -> LookupResult:
-    """Measured throughput, power and energy per 1k tokens for a GPU / model / precision / batch size, with provenance (row ids, source repo, path, commit), n, std, energy basis, and conflicting sources.
+    """Measured throughput, power and energy per 1k tokens for a configuration, with row ids, sources, n, std, energy basis and conflicting sources.
 
     At least one filter is required. Rows come from primary sources only; other sources' values for the
     same configuration are listed as conflicts. When nothing matches, `covered` lists what is measured.

@@ -48,16 +48,16 @@ class RecommendResult(BaseModel):
 
 
 def recommend_config(
-    gpu: Annotated[str, Field(description="GPU, e.g. 'rtx4090d', 'a800', 'h100'")],
-    model: Annotated[str | None, Field(description="Model name or Hugging Face id; null if only params_b is known")] = None,
-    params_b: Annotated[float | None, Field(gt=0, le=10000, description="Parameters in billions (overrides the size from the name)")] = None,
-    use_case: Annotated[UseCase, Field(description="interactive (latency first), api (online serving), batch (offline jobs)")] = "api",
-    vram_gb: Annotated[float | None, Field(gt=0, le=10000, description="VRAM per GPU in GB; null = the GPU's profile")] = None,
-    engine: Annotated[str | None, Field(description="'transformers' or 'vllm'; null = transformers where measured, else vllm")] = None,
-    itl_deadline_ms: Annotated[float | None, Field(gt=0, le=100000, description="vLLM only: inter-token latency deadline in ms")] = None,
-    latency_metric: Annotated[LatencyMetric, Field(description="Which ITL the deadline applies to: median or p99")] = "p99",
+    gpu: Annotated[str, Field(description="e.g. rtx4090d, a800, h100")],
+    model: Annotated[str | None, Field(description="Model or HF id; or give params_b")] = None,
+    params_b: Annotated[float | None, Field(gt=0, le=10000, description="Billions of parameters")] = None,
+    use_case: Annotated[UseCase, Field()] = "api",
+    vram_gb: Annotated[float | None, Field(gt=0, le=10000, description="null = GPU profile")] = None,
+    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
+    itl_deadline_ms: Annotated[float | None, Field(gt=0, le=100000, description="vLLM: inter-token latency deadline")] = None,
+    latency_metric: Annotated[LatencyMetric, Field()] = "p99",
 ) -> RecommendResult:
-    """OPTIMIZE: recommend precision and batch size (max_num_seqs for vLLM, optionally under an inter-token latency deadline) for a model on a GPU and use case, with the reasons, the original rules checked against the data, and the rows behind each choice."""
+    """OPTIMIZE: precision and batch size (vLLM max_num_seqs, optionally under a latency deadline) for a model, GPU and use case, with reasons, rule checks against the data and rows."""
     if model is None and params_b is None:
         raise ToolInputError("Give a model or params_b.")
     q = resolve(gpu, model, None, None, engine)
