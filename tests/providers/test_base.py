@@ -62,7 +62,7 @@ def test_scripted_model_needs_a_readable_script(tmp_path: Path) -> None:
 def test_sdks_are_not_imported_until_selected() -> None:
     code = (
         "import sys; from ecocompute.providers.base import make_model; "
-        "import ecocompute.loop, ecocompute.schemas; "
+        "import ecocompute.loop, ecocompute.schemas, ecocompute.grounding; "
         "print(sorted(m for m in ('openai', 'anthropic', 'httpx2') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
