@@ -62,6 +62,8 @@ def effective_kwargs(site: CallSite, r: Resolver) -> dict[str, object]:
 
 def quant_of(site: CallSite, r: Resolver) -> Quant | None:
     """The 8- or 4-bit quantization a call sets, following `quantization_config=` to its config."""
+    if site.name == "dict":
+        return None  # a dict is judged where it is expanded or passed
     kwargs = effective_kwargs(site, r)
     if is_bnb_config(site):
         return _quant(kwargs, site.node, site.scope)

@@ -96,6 +96,12 @@ class Resolver:
                 return UNKNOWN
             scope = self.facts.parents[scope]
 
+    def candidates(self, name: str, scope: int) -> list[tuple[ast.expr, int]]:
+        """Every expression `name` is bound to in the nearest scope that binds it (with that scope)."""
+        while (scope, name) not in self.facts.bindings and scope != MODULE_SCOPE:
+            scope = self.facts.parents[scope]
+        return [(b, scope) for b in self.facts.bindings.get((scope, name), []) if b is not None]
+
     def _merge(self, bound: list[ast.expr | None], scope: int, depth: int) -> object:
         if any(b is None for b in bound):
             return UNKNOWN

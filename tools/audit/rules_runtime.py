@@ -79,13 +79,13 @@ def _fp32_load(site: CallSite, r: Resolver) -> CallSite | None:
     if site.attr != "float" or site.node.args or not isinstance(site.node.func, ast.Attribute):
         return None
     receiver = site.node.func.value
-    made = receiver if isinstance(receiver, ast.Call) else None
-    value = r.value(receiver, site.scope) if made is None else None
-    if isinstance(value, CallValue):
-        made = value.node
-    if made is None:
+    if isinstance(receiver, ast.Call):
+        made = [receiver]
+    elif isinstance(receiver, ast.Name):  # `model = model.float()` rebinds: look at every binding
+        made = [expr for expr, _ in r.candidates(receiver.id, site.scope) if isinstance(expr, ast.Call)]
+    else:
         return None
-    return next((s for s in loads(r.facts) if s.node is made), None)
+    return next((s for s in loads(r.facts) if any(s.node is m for m in made)), None)
 
 
 def _no_compile(facts: Facts) -> list[Hit]:
