@@ -188,5 +188,4 @@ def _audit(intent: Intent, out: Plan) -> None:
     if not intent.code:
         out.notes.append("no code was found in the question (paste it in a ``` block or pass --file)")
         return
-    out.calls.append(Call(name="audit_code", arguments={"code": intent.code, "filename": intent.code_name or CODE_NAME,
-                                                        "path": intent.code_name or CODE_NAME}))
+    out.calls.append(Call(name="audit_code", arguments={"source": intent.code, "filename": intent.code_name or CODE_NAME}))
