@@ -1,0 +1,127 @@
+"""CLI cold start next to `python -c pass` and `python -c "import pydantic"`, and heavy imports.
+
+Commands run round-robin (one of each per round) so drift hits every command alike; the figure is
+the median wall time of N runs with the venv's own interpreter and console script.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from time import perf_counter
+
+from benchmarks.report import Row, median
+
+HEAVY = ("openai", "anthropic", "mcp", "jinja2", "rich", "httpx", "yaml", "vcr")
+LOOKUP_ARGS = ["tool", "lookup_measurement", "--args", '{"gpu":"rtx4090d","model":"Mistral-7B"}']
+AUDIT_SNIPPET = (
+    "from transformers import AutoModelForCausalLM\n"
+    "model = AutoModelForCausalLM.from_pretrained('mistralai/Mistral-7B-v0.1', load_in_8bit=True)\n"
+)
+
+
+def _entry() -> list[str]:
+    """The console script next to the interpreter, else `python -m ecocompute.cli`."""
+    script = Path(sys.executable).with_name("ecocompute")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ecocompute.cli"]
+
+
+def _run(argv: list[str]) -> tuple[float, int, str]:
+    start = perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    lines = proc.stderr.strip().splitlines()
+    return perf_counter() - start, proc.returncode, lines[-1] if lines else ""
+
+
+def _loaded_modules(cli_args: list[str]) -> tuple[list[str], str]:
+    """Heavy packages in sys.modules after `main(cli_args)` in a fresh process, and where time went."""
+    code = (
+        "import time; t0 = time.perf_counter()\n"
+        "import json, sys, contextlib, io\n"
+        "from ecocompute.cli import main\n"
+        "t1 = time.perf_counter()\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({cli_args!r})\n"
+        "t2 = time.perf_counter()\n"
+        f"print(json.dumps([sorted(m for m in {HEAVY!r} if m in sys.modules), t1 - t0, t2 - t1]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    try:
+        heavy, load, main = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return [f"(could not check: exit {proc.returncode})"], ""
+    return heavy, f"import ecocompute.cli {load * 1000:.0f} ms, main() {main * 1000:.0f} ms (imports inside included)"
+
+
+def _importtime_top(cli_args: list[str], count: int = 6) -> list[str]:
+    """The slowest top-level imports (cumulative µs) of one command, from `-X importtime`."""
+    argv = [sys.executable, "-X", "importtime", "-m", "ecocompute.cli", *cli_args]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    top = []
+    for line in proc.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].startswith(" ") and not parts[2].startswith("  "):
+            try:
+                top.append((int(parts[1]), parts[2].strip()))
+            except ValueError:
+                continue
+    top.sort(reverse=True)
+    return [f"{name} {us / 1000:.0f} ms" for us, name in top[:count]]
+
+
+def run(rounds: int = 15) -> tuple[list[Row], list[str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        snippet = os.path.join(tmp, "inference.py")
+        Path(snippet).write_text(AUDIT_SNIPPET, encoding="utf-8")
+        audit_args = ["audit", snippet, "--fail-on", "never"]
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "python -c 'import pydantic'": [sys.executable, "-c", "import pydantic"],
+            "python -c 'from pydantic import BaseModel'": [sys.executable, "-c", "from pydantic import BaseModel"],
+            "ecocompute tool lookup_measurement": _entry() + LOOKUP_ARGS,
+            "ecocompute audit FILE": _entry() + audit_args,
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        status: dict[str, tuple[int, str]] = {}
+        for _ in range(rounds):
+            for name, argv in commands.items():
+                seconds, code, last = _run(argv)
+                times[name].append(seconds)
+                status[name] = (code, last)
+        modules = {"tool": _loaded_modules(LOOKUP_ARGS), "audit": _loaded_modules(audit_args)}
+        slowest = {"tool": _importtime_top(LOOKUP_ARGS), "audit": _importtime_top(audit_args)}
+    med = {name: median(values) for name, values in times.items()}
+    base, pyd = med["python -c pass"], med["python -c 'import pydantic'"]
+    model = med["python -c 'from pydantic import BaseModel'"]
+    rows = [Row("cold start: python -c pass", f"{base * 1000:.0f} ms"),
+            Row("cold start: import pydantic", f"{pyd * 1000:.0f} ms", note=f"{pyd / base:.2f}x python -c pass; "
+                "pydantic 2 imports lazily: BaseModel is not loaded"),
+            Row("cold start: from pydantic import BaseModel", f"{model * 1000:.0f} ms",
+                note=f"{model / pyd:.2f}x import pydantic; the real floor of a pydantic-typed tool")]
+    for name, key in (("ecocompute tool lookup_measurement", "tool"), ("ecocompute audit FILE", "audit")):
+        code, last = status[name]
+        heavy = ", ".join(modules[key][0]) or "none"
+        note = (f"{med[name] / model:.2f}x BaseModel import, {med[name] / base:.2f}x python -c pass; "
+                f"exit {code}; heavy modules loaded: {heavy}")
+        if code not in (0, 1):
+            note += f"; stderr: {last}"
+        rows.append(Row(f"cold start: {name}", f"{med[name] * 1000:.0f} ms", "<= 2x import pydantic",
+                        med[name] / pyd, 2.0, note))
+    details = [
+        "### CLI cold start",
+        "",
+        f"- median of {rounds} runs each, round-robin, entry point `{' '.join(_entry())}`",
+        *[f"- {name}: median {med[name] * 1000:.0f} ms, min {min(times[name]) * 1000:.0f} ms, "
+          f"max {max(times[name]) * 1000:.0f} ms" for name in commands],
+        f"- heavy packages checked in sys.modules after main(): {', '.join(HEAVY)}",
+        f"  - tool lookup_measurement: {', '.join(modules['tool'][0]) or 'none'} ({modules['tool'][1]})",
+        f"  - audit FILE: {', '.join(modules['audit'][0]) or 'none'} ({modules['audit'][1]})",
+        f"- slowest top-level imports (-X importtime, cumulative): tool: {'; '.join(slowest['tool'])}",
+        f"  audit: {'; '.join(slowest['audit'])}",
+        "",
+    ]
+    return rows, details

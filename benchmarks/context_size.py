@@ -1,0 +1,55 @@
+"""Characters sent on the first request (system prompt + tool schemas) vs the prompt-only approach."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from benchmarks.report import Row
+
+
+def _largest_fields(schemas: list[dict[str, Any]], count: int = 8) -> list[tuple[int, str]]:
+    sizes = []
+    for tool in schemas:
+        fn = tool.get("function", tool)
+        name = fn.get("name", "?")
+        sizes.append((len(fn.get("description", "")), f"{name}.description"))
+        props = (fn.get("parameters") or fn.get("input_schema") or {}).get("properties", {})
+        for prop, node in props.items():
+            sizes.append((len(json.dumps(node)), f"{name}.{prop}"))
+    return sorted(sizes, reverse=True)[:count]
+
+
+def run() -> tuple[list[Row], list[str]]:
+    from ecocompute.prompting import data_tables_markdown, reference_documents, system_prompt
+    from ecocompute.schemas import export_all
+
+    prompt = system_prompt()
+    schemas = export_all("openai-chat")
+    schema_chars = len(json.dumps(schemas))
+    anthropic_chars = len(json.dumps(export_all("anthropic")))
+    tables = data_tables_markdown()
+    references = reference_documents()
+    ours = len(prompt) + schema_chars
+    baseline = len(tables) + sum(len(text) for text in references.values())
+    ratio = ours / baseline
+    per_tool = sorted(((len(json.dumps(t)), t.get("function", t).get("name", "?")) for t in schemas), reverse=True)
+    needed = max(0, ours - baseline // 4)
+    rows = [Row("context size (first request)",
+                f"{ours:,} chars (prompt {len(prompt):,} + schemas {schema_chars:,}) vs {baseline:,} prompt-only",
+                "<= 1/4 of prompt-only", ratio, 0.25,
+                f"to meet: cut {needed:,} chars" if needed else "met")]
+    details = [
+        "### Context size",
+        "",
+        f"- system_prompt(): {len(prompt):,} chars; export_all('openai-chat') as JSON: {schema_chars:,} chars",
+        f"- (the same tools as Anthropic schemas: {anthropic_chars:,} chars)",
+        f"- prompt-only baseline: data_tables_markdown() {len(tables):,} chars + "
+        f"{len(references)} reference documents {baseline - len(tables):,} chars",
+        f"- ratio {ratio:.3f} (target 0.25); a budget of {baseline // 4:,} chars",
+        "- schema chars per tool: " + ", ".join(f"{name} {size:,}" for size, name in per_tool),
+        "- largest schema descriptions / fields (JSON chars): "
+        + ", ".join(f"`{name}` {size:,}" for size, name in _largest_fields(schemas)),
+        "",
+    ]
+    return rows, details
