@@ -73,7 +73,10 @@ def _gpu(intent: Intent, out: Plan) -> str:
     if intent.gpu:
         return intent.gpu
     gpu = DEFAULT_GPU[_engine(intent) or "transformers"]
-    out.assumptions.append(f"no GPU named: {gpu} assumed")
+    if intent.unknown_gpus:
+        out.assumptions.append(f"{intent.unknown_gpus[0]} is not measured: {gpu} assumed as the nearest measured GPU")
+    else:
+        out.assumptions.append(f"no GPU named: {gpu} assumed")
     return gpu
 
 

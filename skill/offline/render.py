@@ -81,6 +81,10 @@ def _diagnose(plan: Plan, outcomes: list[Outcome]) -> str:
 
 def _compare(plan: Plan, outcomes: list[Outcome]) -> str:
     parts = []
+    lookups = [o for o in outcomes if o.ok and o.name == "lookup_measurement"]
+    if lookups:
+        model = lookups[0].data.get("query", {}).get("model") or lookups[0].arguments.get("model", "")
+        parts.append(views.cross_regime_heading(model, plan.gpus))
     for o in outcomes:
         if o.ok and o.name == "compare_precisions":
             parts.append(render("format_compare.md.j2", **views.compare_context(o.data), assumptions=[], footer=None))
@@ -88,8 +92,8 @@ def _compare(plan: Plan, outcomes: list[Outcome]) -> str:
             parts.append(views.compare_gpus_markdown(o.data, o.arguments, plan.gpus))
         elif o.ok and o.name == "lookup_measurement":
             parts.append(views.regime_rows_markdown(o.data))
-    if any(o.ok and o.name == "lookup_measurement" for o in outcomes):
-        parts.append(views.CROSS_REGIME)
+    if lookups:
+        parts += ["## Recommendation", views.CROSS_REGIME]
     tail = _tail(plan)
     return "\n\n".join(p.rstrip() for p in parts) + "\n" + views.tail_markdown(tail)
 

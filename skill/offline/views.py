@@ -183,6 +183,10 @@ def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: lis
     return "\n".join(lines)
 
 
+def cross_regime_heading(model: str, gpus: list[str]) -> str:
+    return f"## Comparison: {model} on {', '.join(gpus)} (different regimes)"
+
+
 def regime_rows_markdown(data: dict[str, Any]) -> str:
     rows = data.get("rows", [])[:6]
     q = data.get("query", {})
