@@ -156,3 +156,23 @@ def test_local_server_needs_no_key(monkeypatch: pytest.MonkeyPatch, loopback: Sc
 def test_cassettes_are_named_after_the_loopback_server() -> None:
     names = [p.name for p in (Path(__file__).parents[1] / "cassettes").glob("*openai*")]
     assert names and all(n.startswith("loopback-scripted-") for n in names)
+
+
+def test_loop_through_the_sdk_with_a_real_tool(loopback: ScriptedServer) -> None:
+    from ecocompute.grounding import check_grounding
+    from ecocompute.loop import run_agent
+    from ecocompute.registry import get_tool, run_tool
+
+    args = {"gpu": "A800", "model": "Mistral-7B", "precision": None, "batch_size": 1, "engine": None}
+    row = run_tool("lookup_measurement", {"gpu": "A800", "model": "Mistral-7B", "batch_size": 1})
+    first = row.content["rows"][0]
+    answer = f"{first['energy_j_per_1k_tok']:.0f} J per 1k tokens (row {first['row_id']})."
+    loopback.push(openai_reply(calls=[("call_1", "lookup_measurement", json.dumps(args))]),
+                  openai_reply(answer))
+    final = run_agent(_model(loopback), "Mistral-7B on A800?", system="S",
+                      tools=[get_tool("lookup_measurement")])
+    assert final.answer == answer and final.usage.input_tokens == 22
+    assert not final.tool_runs[0].result.is_error
+    sent = loopback.received[-1].body["messages"][-1]
+    assert sent["role"] == "tool" and sent["tool_call_id"] == "call_1"
+    assert check_grounding(final).ok
