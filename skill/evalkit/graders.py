@@ -160,19 +160,19 @@ def numbers(transcript: Transcript, expect: Expect) -> Verdict:
 
 
 def _range_one(transcript: Transcript, ref: RangeRef) -> str | None:
-    values = numbers_at(transcript, ref.tools, ref.path)
+    values = [v for path in ref.paths for v in numbers_at(transcript, ref.tools, path)]
     unit = re.compile(r"\s*(?:" + ref.unit + ")", re.IGNORECASE)
     text = transcript.answer
     stated = [w for w in written_numbers(text) if unit.match(text, w.end)]
     if not stated:
         return None
     if not values:
-        return f"{ref.why}: the answer states {[w.text for w in stated]} but {ref.path} has no measured value"
+        return f"{ref.why}: the answer states {[w.text for w in stated]} but {ref.paths} has no measured value"
     low, high = min(abs(v) for v in values), max(abs(v) for v in values)
     outside = [w.text for w in stated
                if not (low - 0.5 * 10 ** -w.decimals <= abs(w.value) <= high + 0.5 * 10 ** -w.decimals)]
     if outside:
-        return f"{ref.why}: {outside} outside the measured range [{low:g}, {high:g}] of {ref.path}"
+        return f"{ref.why}: {outside} outside the measured range [{low:g}, {high:g}] of {ref.paths}"
     return None
 
 

@@ -104,13 +104,17 @@ class RangeRef(_Strict):
     """Every number the answer writes before `unit` must lie within the values at `path`."""
 
     tool: str | list[str]
-    path: str
+    path: str | list[str]
     unit: str
     why: str
 
     @property
     def tools(self) -> list[str]:
         return [self.tool] if isinstance(self.tool, str) else list(self.tool)
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.path] if isinstance(self.path, str) else list(self.path)
 
 
 class Expect(_Strict):
