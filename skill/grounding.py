@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-
 from ecocompute.messages import Transcript
+from pydantic import BaseModel, Field
 
 Status = Literal["verified", "unverified", "ignored"]
 
@@ -40,7 +40,7 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<unit>%|×|x(?![A-Za-z])|times\b|[kgt]CO2|kWh|MWh|GWh|Wh|kJ|MJ|J(?![A-Za-z])"
     r"|kW|MW|W(?![A-Za-z])|kg|g(?=\s?CO)|t(?=\s?CO)|tok(?:ens)?/s|ms\b|USD\b|CNY\b|RMB\b|EUR\b))?"
 )
-_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _NAME_PREFIX = re.compile(r"(?:RTX|GTX|Tesla|Quadro|TITAN|Titan|Radeon|RX|Arc|Python|CUDA|v)\s?$")
 _LIST_INDEX = re.compile(r"(?:^|\n)[ \t>#*-]*$")
 _RANGE_GAP = re.compile(r"\s?(?:[–—~-]|to|至|到)\s?")
@@ -192,7 +192,7 @@ def _why_ignored(text: str, m: re.Match[str], code: list[tuple[int, int]]) -> st
 
 def _join_ranges(text: str, mentions: list[Mention]) -> None:
     """`10-20%`: the hyphen is not a minus, and the first end shares the second's unit."""
-    for low, high in zip(mentions, mentions[1:]):
+    for low, high in pairwise(mentions):
         gap = text[low.end: high.start + (1 if high.text[:1] in "-−" else 0)]
         if (gap and not _RANGE_GAP.fullmatch(gap)) or low.ignore or high.ignore:
             continue

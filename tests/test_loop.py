@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from ecocompute.loop import run_agent
 from ecocompute.messages import Message, ModelError, Reply, ToolCall, ToolRun, Usage
 from ecocompute.providers.scripted import ScriptedModel, step
@@ -49,7 +48,7 @@ def test_several_calls_in_one_turn_run_in_order() -> None:
 
 
 def test_input_errors_come_back_so_the_model_can_correct_them() -> None:
-    model, transcript = _run([
+    _, transcript = _run([
         step("", ("lookup_measurement", {"batch_size": 0})),
         step("", ("lookup_measurement", {"gpu": "zz9000"})),
         step("", ("lookup_measurement", {"gpu": "A800"})),

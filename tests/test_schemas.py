@@ -8,8 +8,6 @@ import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import pytest
-from pydantic import BaseModel, Field
-
 from ecocompute.registry import TOOLS, ToolSpec
 from ecocompute.schemas import (
     RENDERERS,
@@ -21,6 +19,7 @@ from ecocompute.schemas import (
     to_openai_chat,
     to_openai_responses,
 )
+from pydantic import BaseModel, Field
 
 
 class Window(BaseModel):

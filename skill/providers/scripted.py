@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from ecocompute.messages import Message, ModelError, Reply, ToolCall
+from pydantic import ValidationError
 
 if TYPE_CHECKING:
     from ecocompute.registry import ToolSpec

@@ -11,8 +11,8 @@ import vcr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `support` lives in tests/
 
-from support.loopback import ScriptedServer  # noqa: E402
-from support.recording import recorder  # noqa: E402
+from support.loopback import ScriptedServer
+from support.recording import recorder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 import vcr
+from ecocompute.messages import Message, ModelError, ToolResult
+from ecocompute.providers.base import make_model
 from support.loopback import ScriptedServer, openai_error, openai_reply
 from support.recording import FAKE_KEYS
 from support.tools import test_tool_spec
-
-from ecocompute.messages import Message, ModelError, ToolResult
-from ecocompute.providers.base import make_model
 
 KEY = FAKE_KEYS[0]
 TOOL = test_tool_spec()
@@ -79,9 +78,9 @@ def test_a_changed_request_is_a_stale_cassette(loopback: ScriptedServer) -> None
     from vcr.errors import CannotOverwriteExistingCassetteException
 
     replay_only = recorder("none")
-    with replay_only.use_cassette("loopback-scripted-openai-chat-parallel-malformed.yaml"):
-        with pytest.raises(CannotOverwriteExistingCassetteException):
-            _model(loopback).complete("A CHANGED SYSTEM PROMPT", QUESTION, [TOOL])
+    cassette = replay_only.use_cassette("loopback-scripted-openai-chat-parallel-malformed.yaml")
+    with cassette, pytest.raises(CannotOverwriteExistingCassetteException):
+        _model(loopback).complete("A CHANGED SYSTEM PROMPT", QUESTION, [TOOL])
     assert loopback.received == []
 
 

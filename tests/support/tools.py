@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
-
 from ecocompute.registry import ToolSpec
+from pydantic import BaseModel, Field
 
 
 class Reading(BaseModel):
