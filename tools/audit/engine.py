@@ -21,8 +21,11 @@ from ecocompute.tools.audit.rules import RULES_BY_ID, severity_rank
 CHECKS = (rules_int8.check, rules_nf4.check, rules_batch.check, rules_runtime.check)
 # Every rule needs one of these identifiers somewhere in the source text. A file that contains
 # none of them cannot match, so it is parsed (to report syntax errors) but not walked.
-TRIGGERS = (b"from_pretrained", b"BitsAndBytesConfig", b"load_in_", b"generate", b"pipeline",
-            b"batch_size", b"max_num_seqs", b"use_cache")
+TRIGGERS = (b"from_pretrained", b"BitsAndBytesConfig", b"load_in_", b"pipeline", b"batch_size",
+            b"max_num_seqs", b"use_cache")
+# `generate` is a common word; only an attribute access `.generate` (spaces or a line continuation
+# allowed after the dot) can match ECO301.
+_GENERATE = re.compile(rb"\.[\s\\]*generate\b")
 _IGNORE = re.compile(r"#\s*ecocompute:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _SNIPPET_MAX = 120
 
@@ -55,7 +58,7 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
         return report
     raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     report.lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)
-    if not any(trigger in raw for trigger in TRIGGERS):
+    if not _triggered(raw):
         return report
     facts = collect(tree)
     resolver = Resolver(facts)
@@ -63,6 +66,12 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
     if hits:
         report.findings = _findings(hits, _text(source), raw)
     return report
+
+
+def _triggered(raw: bytes) -> bool:
+    if any(trigger in raw for trigger in TRIGGERS):
+        return True
+    return b"generate" in raw and _GENERATE.search(raw) is not None
 
 
 def _findings(hits: Iterable[Hit], text: str, raw: bytes) -> list[Finding]:
