@@ -44,22 +44,27 @@ def render_text(reports: list[FileReport], seconds: float, colour: bool) -> str:
     """Findings grouped by file, then the summary line."""
     paint = (lambda key, text: f"{_COLOURS[key]}{text}{_RESET}") if colour else (lambda key, text: text)
     lines: list[str] = []
+    shown: set[str] = set()  # print each rule's (long) impact once
     for report in reports:
         if report.error:
             lines.append(f"{paint('path', report.path)}: {paint('error', report.error)}")
         if report.findings:
             lines.append(paint("path", report.path))
-            lines.extend(line for f in report.findings for line in _finding_lines(f, paint))
+            for finding in report.findings:
+                lines.extend(_finding_lines(finding, paint, finding.rule_id in shown))
+                shown.add(finding.rule_id)
     lines.append(summary_line(reports, seconds))
     return "\n".join(lines) + "\n"
 
 
-def _finding_lines(f: Finding, paint) -> list[str]:  # noqa: ANN001 - a local colouring function
+def _finding_lines(f: Finding, paint, seen: bool) -> list[str]:  # noqa: ANN001 - a local colouring function
     head = f"  {f.line}:{f.column}  {paint(f.severity, f.severity)}  {f.rule_id} {f.name}  {f.message}"
     fix = f.fix.replace("\n", "\n          ")
     rows = f.impact.row_ids
     shown = ", ".join(rows[:_ROWS_SHOWN]) + (f", +{len(rows) - _ROWS_SHOWN} more" if len(rows) > _ROWS_SHOWN else "")
     impact = f"{f.impact.statement} [{f.impact.basis}{'; rows ' + shown if rows else ''}]"
+    if seen:
+        impact = f"as for {f.rule_id} above"
     return [head, paint("dim", f"      code: {f.snippet}"), f"      fix: {fix}", paint("dim", f"      impact: {impact}")]
 
 

@@ -94,3 +94,18 @@ def test_unparsable_source_is_reported_not_raised() -> None:
 def test_the_pydantic_model_mirrors_the_engine_records() -> None:
     for record, mirror in ((findings.Finding, model.Finding), (findings.Impact, model.Impact)):
         assert [f.name for f in dataclasses.fields(record)] == list(mirror.model_fields)
+
+
+def test_stdlib_sample_audits_without_crashing_and_reports_unparsable_files() -> None:
+    import sysconfig
+    from pathlib import Path
+
+    from ecocompute.tools.audit.walk import audit_paths
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    roots = [str(p) for p in (stdlib / "json", stdlib / "lib2to3" / "tests" / "data") if p.is_dir()]
+    if not roots:
+        pytest.skip("this interpreter's stdlib sample is not on disk")
+    reports = audit_paths(roots)
+    assert reports and all(r.error is None or "parse" in r.error for r in reports)
+    assert any(r.error for r in reports) == any("lib2to3" in root for root in roots)
