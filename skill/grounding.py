@@ -300,11 +300,12 @@ def _text_sources(text: str, where: str) -> list[SourceNumber]:
 
 _KEY_UNITS = (("kwh", "kWh"), ("mwh", "MWh"), ("_wh", "Wh"), ("kj", "kJ"), ("energy_j", "J"),
               ("joule", "J"), ("power_w", "W"), ("_kw", "kW"), ("pct", "%"), ("percent", "%"),
-              ("co2_kg", "kg"), ("kgco2", "kg"), ("_kg", "kg"), ("co2_g", "g"), ("usd", "$"),
+              ("co2_kg", "kg"), ("kg_co2", "kg"), ("kgco2", "kg"), ("_kg", "kg"), ("co2_g", "g"), ("gco2", "g"), ("usd", "$"),
               ("cost", "$"), ("price", "$"), ("ratio", "x"), ("tok_s", "tok/s"), ("_ms", "ms"))
 
 
 def _unit_from_key(key: str) -> str | None:
+    key = key.split("_per_")[0] or key  # "usd_per_kwh" is dollars, "grid_gco2_per_kwh" grams
     for fragment, unit in _KEY_UNITS:
         if fragment in key:
             return unit
