@@ -51,10 +51,10 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
-        report.error = f"does not parse: {exc.msg} (line {exc.lineno})"
+        report.error = " ".join(f"does not parse: {exc.msg} (line {exc.lineno})".split())
         return report
     except (ValueError, RecursionError, MemoryError) as exc:
-        report.error = f"cannot be parsed: {type(exc).__name__}: {exc}"
+        report.error = " ".join(f"cannot be parsed: {type(exc).__name__}: {exc}".split())
         return report
     raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     report.lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)

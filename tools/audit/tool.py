@@ -34,7 +34,7 @@ def audit_code(
     name = filename or "<source>"
     report = audit_source(source, name)
     if report.error:
-        raise ToolInputError(f"{name} {report.error}; fix the syntax and audit it again.")
+        raise ToolInputError(" ".join(f"{name!r} {report.error}; fix the syntax and audit it again.".split()))
     data = file_result(report)
     findings = sorted(data["findings"], key=lambda f: severity_rank(f["severity"]))  # type: ignore[arg-type, index]
     data["findings"] = sorted(findings[:MAX_FINDINGS], key=lambda f: (f["line"], f["column"]))
