@@ -68,8 +68,8 @@ def _describe(call: ToolCall) -> str:
 
 def tool_calls(transcript: Transcript, expect: Expect) -> Verdict:
     """Every expected call was made (and answered without error) with matching arguments."""
-    ok_calls = [r.call for r in transcript.tool_runs if not r.result.is_error]
-    missing = [e for e in expect.tools if not any(call_matches(c, e) for c in ok_calls)]
+    missing = [e for e in expect.tools if not any(
+        call_matches(r.call, e) and (e.allow_error or not r.result.is_error) for r in transcript.tool_runs)]
     if not missing:
         return Verdict(grader="tool_calls", passed=True, why=f"{len(expect.tools)} expected call(s) made")
     made = "; ".join(_describe(r.call) + (" [error]" if r.result.is_error else "")

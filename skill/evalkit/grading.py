@@ -18,9 +18,9 @@ def grounding(transcript: Transcript, expect: Expect) -> Verdict:
     """Every number in the final answer is traced to a tool result or the question."""
     if not expect.grounded:
         return Verdict(grader="grounding", passed=True, why="not required by the scenario")
-    from ecocompute.grounding import check_transcript
+    from ecocompute.grounding import check_grounding
 
-    report = check_transcript(transcript)
+    report = check_grounding(transcript)
     unverified = [n.text for n in report.unverified]
     if unverified:
         listed = ", ".join(unverified[:MAX_LISTED]) + (" ..." if len(unverified) > MAX_LISTED else "")

@@ -57,6 +57,7 @@ class ToolExpectation(_Strict):
     name: str | list[str]
     args: dict[str, Any] = Field(default_factory=dict)
     why: str = ""
+    allow_error: bool = Field(False, description="an input-error result counts (out-of-data names)")
 
     @property
     def names(self) -> list[str]:
@@ -149,7 +150,7 @@ def render_turn(turn: Turn, base: Path | None) -> str:
     if turn.file is not None:
         path = (base or Path.cwd()) / turn.file
         body = path.read_text(encoding="utf-8")
-        return f"{turn.text}\n\nAttached file: `{Path(turn.file).name}`\n\n```python\n{body.rstrip()}\n```\n"
+        return f"{turn.text}\n\nAttached file: `{Path(turn.file).name}`\n```python\n{body.rstrip()}\n```\n"
     return turn.text
 
 

@@ -1,0 +1,139 @@
+"""`ecocompute eval`: run the scenarios against a model, grade them, report and compare to a baseline.
+
+Exit codes: 0 all passed, 1 a scenario failed or regressed vs the baseline, 2 bad input (no scenario
+files, invalid scenario, unreadable baseline), 3 the model could not be built (missing key, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_SCENARIOS = "evals/scenarios/*.yaml"
+DEFAULT_CASSETTES = "evals/cassettes"
+SECRET_ENV = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
+REPLAY_KEY = "replay-no-key"
+
+
+def configure(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("--scenarios", default=DEFAULT_SCENARIOS, metavar="GLOB",
+                        help=f"Scenario files (default: {DEFAULT_SCENARIOS}).")
+    parser.add_argument("-m", "--model", default=None,
+                        help="provider:model (default: $ECOCOMPUTE_MODEL or offline).")
+    parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server.")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--record", action="store_true", help="Record one cassette per scenario (secrets scrubbed).")
+    mode.add_argument("--replay", action="store_true", help="Replay cassettes; never touches the network.")
+    parser.add_argument("--cassettes", default=DEFAULT_CASSETTES, metavar="DIR", help="Cassette root directory.")
+    parser.add_argument("--cassette-name", default=None, metavar="PROVIDER/MODEL",
+                        help="Cassette folder under the root (default: from -m and --base-url).")
+    parser.add_argument("--baseline", type=Path, help="A previous --json report; exit 1 on any regression.")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="Write the JSON report.")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="Write a JUnit XML report.")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="Scenarios in parallel (not with cassettes).")
+    parser.add_argument("--without-skill", action="store_true", help="No system prompt and no tools (what the skill adds).")
+    parser.add_argument("--judge", default=None, metavar="MODEL", help="Grade scenario rubrics with this model.")
+    parser.set_defaults(run=run)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"ecocompute eval: {message}\n")
+    return code
+
+
+def cassette_label(model_id: str, base_url: str | None) -> str:
+    """`provider/model`; an OpenAI-compatible server is named after its host, never as the vendor."""
+    from urllib.parse import urlsplit
+
+    provider, _, name = model_id.partition(":")
+    if base_url:
+        host = urlsplit(base_url).hostname or "server"
+        provider = f"{provider}-compatible@{'loopback' if host in ('127.0.0.1', 'localhost', '::1') else host}"
+    return f"{provider}/{name or 'default'}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecocompute.evalkit import report as rep
+    from ecocompute.evalkit.schema import ScenarioError, load
+    from ecocompute.messages import ModelError
+
+    if args.jobs < 1:
+        return _fail("--jobs must be at least 1.", 2)
+    try:
+        scenarios = load(args.scenarios)
+        baseline = rep.load_baseline(args.baseline) if args.baseline else None
+    except ScenarioError as exc:
+        return _fail(str(exc), 2)
+    except (OSError, ValueError) as exc:
+        return _fail(f"Cannot read the baseline {args.baseline} ({type(exc).__name__}).", 2)
+    model_id = args.model or os.environ.get("ECOCOMPUTE_MODEL") or "offline"
+    try:
+        settings = _settings(args, model_id)
+    except ModelError as exc:
+        return _fail(exc.message, 3)
+    results = _run_with_progress(scenarios, settings, args.jobs)
+    report = rep.Report(model_id=model_id, with_skill=not args.without_skill, results=results)
+    return _finish(report, args, baseline)
+
+
+def _settings(args: argparse.Namespace, model_id: str):  # noqa: ANN202 - RunSettings
+    from ecocompute.evalkit.cassettes import Scrubber
+    from ecocompute.evalkit.judge import make_judge
+    from ecocompute.evalkit.runner import CassettePlan, RunSettings
+    from ecocompute.prompting import system_prompt
+    from ecocompute.providers.base import make_model
+
+    plan = None
+    key = REPLAY_KEY if args.replay else None
+    if args.record or args.replay:
+        label = args.cassette_name or cassette_label(model_id, args.base_url)
+        secrets = [os.environ.get(name, "") for name in SECRET_ENV]
+        plan = CassettePlan(mode="all" if args.record else "none", root=Path(args.cassettes), label=label,
+                            model_id=model_id, scrubber=Scrubber(secrets))
+    make_model(model_id, base_url=args.base_url, api_key=key)  # fail fast: missing key, unknown provider
+
+    def make():  # noqa: ANN202 - a Model
+        return make_model(model_id, base_url=args.base_url, api_key=key, max_retries=0 if args.replay else 1)
+
+    judge = make_judge(make_model(args.judge)) if args.judge else None
+    with_skill = not args.without_skill
+    return RunSettings(make=make, with_skill=with_skill, system=system_prompt() if with_skill else "",
+                       tools=_tools(with_skill), judge=judge, cassettes=plan)
+
+
+def _tools(with_skill: bool):  # noqa: ANN202 - tuple of ToolSpec
+    from ecocompute.registry import TOOLS
+
+    return TOOLS if with_skill else ()
+
+
+def _run_with_progress(scenarios, settings, jobs: int):  # noqa: ANN001, ANN202
+    from rich.progress import Progress
+
+    from ecocompute.evalkit.runner import run_all
+
+    with Progress(transient=True, console=_console()) as progress:
+        task = progress.add_task("eval", total=len(scenarios))
+        return run_all(scenarios, settings, jobs=jobs, progress=lambda _r: progress.advance(task))
+
+
+def _console():  # noqa: ANN202
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) -> int:  # noqa: ANN001
+    from ecocompute.evalkit import report as rep
+
+    print(rep.text_summary(report))
+    if args.json:
+        rep.write_json(report, args.json)
+    if args.junit:
+        rep.write_junit(report, args.junit)
+    regressed = rep.regressions(report, baseline) if baseline is not None else []
+    if regressed:
+        print(f"\nREGRESSIONS vs {args.baseline}: {', '.join(regressed)}")
+    return 1 if report.failed or regressed else 0
