@@ -60,11 +60,15 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
     report.lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)
     if not _triggered(raw):
         return report
-    facts = collect(tree)
-    resolver = Resolver(facts)
-    hits = [hit for check in CHECKS for hit in check(facts, resolver) if selection.wants(hit.rule)]
-    if hits:
-        report.findings = _findings(hits, _text(source), raw)
+    try:
+        facts = collect(tree)
+        resolver = Resolver(facts)
+        hits = [hit for check in CHECKS for hit in check(facts, resolver) if selection.wants(hit.rule)]
+        if hits:
+            report.findings = _findings(hits, _text(source), raw)
+    except RecursionError:  # the walk is recursive; an expression nested this deep is not audited
+        report.findings = []
+        report.error = "is nested too deeply to audit (an expression deeper than the recursion limit)"
     return report
 
 
