@@ -56,6 +56,7 @@ def recommend_config(
     engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
     itl_deadline_ms: Annotated[float | None, Field(gt=0, le=100000, description="vLLM: inter-token latency deadline")] = None,
     latency_metric: Annotated[LatencyMetric, Field()] = "p99",
+    num_gpus: Annotated[int | None, Field(ge=1, le=64, description="vLLM: GPUs per replica; null = any measured")] = None,
 ) -> RecommendResult:
     """OPTIMIZE: precision and batch size (vLLM max_num_seqs, optionally under a latency deadline) for a model, GPU and use case, with reasons, rule checks against the data and rows."""
     if model is None and params_b is None:
@@ -64,7 +65,7 @@ def recommend_config(
     size = params_b or q.model_params_b or _size_of(q)
     eng = q.engine or _default_engine(q)
     if eng != "transformers":
-        return _serving(q, size, use_case, itl_deadline_ms, latency_metric)
+        return _serving(q, size, use_case, itl_deadline_ms, latency_metric, num_gpus)
     if itl_deadline_ms is not None:
         raise ToolInputError("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.")
     return _transformers(q, size, use_case, vram_gb or load().gpus[q.gpu].vram_gb)
@@ -168,19 +169,35 @@ def _batch(q: Query, use_case: UseCase) -> tuple[int, str, list[str]]:
     return target, f"{use_case} use: batch {target}. Batch is the biggest lever ({where}): {ev.claim}.", ev.row_ids
 
 
-def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | None, metric: LatencyMetric) -> RecommendResult:
-    rows = [m for m in primary_rows(q.model_copy(update={"engine": "vllm"}))]
+def _version(m: Measurement) -> tuple[int, ...]:
+    return tuple(int(x) for x in (m.engine_version or "0").split("."))
+
+
+def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | None, metric: LatencyMetric,
+             num_gpus: int | None) -> RecommendResult:
+    rows = [m for m in primary_rows(q.model_copy(update={"engine": "vllm"})) if num_gpus is None or m.num_gpus == num_gpus]
     if not rows or q.model is None:
-        raise ToolInputError(f"No vLLM serving rows for {q.model_given or q.model} on {q.gpu}.")
-    newest = max(rows, key=lambda m: tuple(int(x) for x in (m.engine_version or "0").split(".")))
-    sweep = [m for m in rows if (m.experiment, m.num_gpus, m.precision) == (newest.experiment, newest.num_gpus, newest.precision)]
-    choice = choose(sweep, deadline if deadline is not None else None, metric)
+        counts = sorted({m.num_gpus for m in primary_rows(q.model_copy(update={"engine": "vllm"}))})
+        where = f" with {num_gpus} GPUs (measured GPU counts: {counts})" if num_gpus and counts else ""
+        raise ToolInputError(f"No vLLM serving rows for {q.model_given or q.model} on {q.gpu}{where}.")
+    newest = max(_version(m) for m in rows)
+    sweeps: dict[tuple, list[Measurement]] = {}
+    for m in rows:
+        if _version(m) == newest:
+            sweeps.setdefault((m.experiment, m.num_gpus, m.precision), []).append(m)
+    choices = [choose(sweep, deadline, metric) for sweep in sweeps.values()]
+    choice = min(choices, key=lambda c: (not c.meets_deadline, (c.chosen.energy_j_per_1k_tok or float("inf")) if c.chosen else float("inf")))
+    sweep = sweeps[(choice.experiment, choice.num_gpus, choice.precision)]
+    others = [f"{c.num_gpus} GPU(s) {c.precision}: " + (f"max_num_seqs {c.chosen.batch_size} ({c.chosen.row_id}, {c.chosen.energy_j_per_1k_tok:g} J/1k)"
+              if c.chosen and c.meets_deadline else "no setting meets the deadline") for c in choices if c is not choice]
     warnings = ["Serving rows are saturated steady state: lower bounds for a lightly loaded service."]
-    if newest.engine_version and newest.engine_version.startswith("0.5"):
+    if sweep[0].engine_version and sweep[0].engine_version.startswith("0.5"):
         warnings.append("Only the older vLLM 0.5.4 stack (ML.ENERGY v2) measured this; newer stacks use less energy per token.")
     chosen = choice.chosen
+    reasons = [choice.explanation] + ([choice.tighter_deadline] if choice.tighter_deadline else [])
+    reasons += [f"Other measured set-ups (same vLLM version): {'; '.join(others)}."] if others else []
     return RecommendResult(gpu=q.gpu, model=q.model, params_b=size, use_case=use_case, engine="vllm",
-                           precision=newest.precision, batch_size=chosen.batch_size if chosen and choice.meets_deadline else None,
+                           precision=choice.precision, batch_size=chosen.batch_size if chosen and choice.meets_deadline else None,
                            basis="measured" if chosen and choice.meets_deadline else "unavailable",
-                           reasons=[choice.explanation] + ([choice.tighter_deadline] if choice.tighter_deadline else []),
-                           rule_checks=[], row_ids=sorted(m.row_id for m in sweep), expected=chosen, serving=choice, warnings=warnings)
+                           reasons=reasons, rule_checks=[], row_ids=sorted(m.row_id for m in sweep), expected=chosen,
+                           serving=choice, warnings=warnings)
