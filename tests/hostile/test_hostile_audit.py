@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from hostile_helpers import run_cli
 
 from ecocompute.registry import run_tool
 from ecocompute.tools.audit.engine import audit_source
@@ -21,13 +21,6 @@ INT8 = (
     "from transformers import AutoModelForCausalLM\n"
     "model = AutoModelForCausalLM.from_pretrained('mistralai/Mistral-7B-v0.1', load_in_8bit=True)\n"
 )
-RECURSION_BUG = (
-    "audit_source catches RecursionError only around ast.parse: collect.Collector (an ast.NodeVisitor) "
-    "recurses once per AST level, so a 500-4000 deep expression that ast.parse accepts raises "
-    "RecursionError out of audit_source (and `ecocompute audit` prints a traceback, exit 1)"
-)
-
-
 def _json_report(outcome) -> dict:  # noqa: ANN001
     assert "Traceback" not in outcome.err, outcome.err[-1500:]
     return json.loads(outcome.out)
@@ -70,7 +63,6 @@ PARSABLE_DEEP = {
 
 
 @pytest.mark.parametrize("label", list(PARSABLE_DEEP))
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=RECURSION_BUG)
 def test_deep_but_parsable_expression_does_not_crash_the_audit(label: str) -> None:
     report = audit_source(PARSABLE_DEEP[label] + "\n" + INT8, "deep.py")
     assert report.error or [f.rule_id for f in report.findings] == ["ECO101"]
@@ -82,12 +74,14 @@ def test_deep_but_parsable_expression_without_trigger_words_is_audited() -> None
     assert report.error is None and report.findings == []
 
 
-@pytest.mark.xfail(strict=True, reason=RECURSION_BUG)
 def test_deep_expression_through_the_cli_is_one_sentence(tmp_path: Path) -> None:
     path = tmp_path / "deep.py"
     path.write_text(PARSABLE_DEEP["800-deep binary ops"] + "\n" + INT8, encoding="utf-8")
     outcome = run_cli("audit", str(path), "--format", "json", "--fail-on", "never")
-    assert "Traceback" not in outcome.err and outcome.code in (0, 2)
+    assert outcome.code in (0, 2), outcome.err[-1500:]
+    (entry,) = _json_report(outcome)["files"]
+    assert (entry["error"] and "\n" not in entry["error"]) or \
+        [f["rule_id"] for f in entry["findings"]] == ["ECO101"]
 
 
 def test_unparsable_nesting_through_the_cli(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from hostile_helpers import run_cli
 
 from ecocompute.loop import run_agent
 from ecocompute.messages import ModelError, Reply, ToolCall

@@ -4,7 +4,7 @@ through the loop (a `ModelError` with one sentence) and through `ecocompute ask`
 from __future__ import annotations
 
 import pytest
-from conftest import clean_env, run_cli
+from hostile_helpers import clean_env, run_cli
 from support.loopback import (
     MODEL,
     Planned,
