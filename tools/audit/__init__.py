@@ -12,6 +12,7 @@ RULES (id, name, default severity; `conditional` when a value is not known stati
 | --- | --- | --- |
 | ECO101 | int8-default-threshold | critical |
 | ECO102 | int8-nonzero-threshold | warning |
+| ECO103 | int8-threshold-zero | info (accuracy check) |
 | ECO201 | nf4-small-model | warning (info when the model size is unknown) |
 | ECO301 | generate-in-loop | warning |
 | ECO302 | pipeline-per-item | warning |

@@ -10,6 +10,7 @@ from ecocompute.tools.audit.findings import Impact
 # evidence key -> functions of ecocompute.tools.evidence, the first one giving the range
 EVIDENCE: dict[str, tuple[str, ...]] = {
     "int8": ("int8_default_penalty", "int8_pure_effect"),
+    "int8_pure": ("int8_pure_effect",),
     "nf4": ("nf4_small_model_penalty",),
     "batch": ("batch_size_gain",),
 }

@@ -28,6 +28,9 @@ RULES: tuple[Rule, ...] = (
     Rule("ECO102", "int8-nonzero-threshold", "warning",
          "bitsandbytes INT8 with a non-zero, non-default llm_int8_threshold: outlier decomposition "
          "still runs.", "int8"),
+    Rule("ECO103", "int8-threshold-zero", "info",
+         "bitsandbytes INT8 with llm_int8_threshold=0.0: the decomposition is off (the energy fix), at an "
+         "accuracy cost that must be checked.", "int8_pure"),
     Rule("ECO201", "nf4-small-model", "warning",
          "4-bit (NF4/FP4) bitsandbytes quantization of a small model: dequantization overhead costs "
          "more energy than FP16.", "nf4"),

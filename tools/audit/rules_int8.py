@@ -1,4 +1,4 @@
-"""ECO101 / ECO102: bitsandbytes INT8 with outlier decomposition left on.
+"""ECO101 / ECO102 / ECO103: bitsandbytes INT8 with outlier decomposition left on, or turned off.
 
 Found wherever the config is written: `load_in_8bit=True` on a load call, a `BitsAndBytesConfig`
 (also when held in a variable and passed elsewhere), a dict passed with `**` or as
@@ -48,7 +48,10 @@ def _judge(quant: Quant, is_config: bool) -> Hit | None:
                    f"which costs more energy than FP16. {_CAVEAT} {_ALTERNATIVES}", fix)
     number = _number(threshold)
     if number == 0:
-        return None
+        return Hit("ECO103", "info", quant.site,
+                   "llm_int8_threshold=0.0 turns the mixed-precision decomposition off, which recovers most of the "
+                   "INT8 energy penalty, but outlier features are then quantised too: accuracy can drop, so check "
+                   f"perplexity or task accuracy before deploying. {_ALTERNATIVES}", _fix_alternative(quant.site))
     if number is None:
         return Hit("ECO101", "conditional", quant.site,
                    "llm_int8_threshold is not known statically; any non-zero value keeps the mixed-precision "
@@ -56,6 +59,10 @@ def _judge(quant: Quant, is_config: bool) -> Hit | None:
     return Hit("ECO102", "warning", quant.site,
                f"llm_int8_threshold={number:g} keeps the mixed-precision decomposition (the measurements cover "
                f"the default threshold). {_CAVEAT} {_ALTERNATIVES}", fix)
+
+
+def _fix_alternative(site: ast.Call) -> str:
+    return "# keep llm_int8_threshold=0.0 only after an accuracy check; otherwise: torch_dtype=torch.float16"
 
 
 def _number(value: object) -> float | None:
