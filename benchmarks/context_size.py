@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from benchmarks.report import Row
@@ -20,6 +21,12 @@ def _largest_fields(schemas: list[dict[str, Any]], count: int = 8) -> list[tuple
     return sorted(sizes, reverse=True)[:count]
 
 
+def _sections(prompt: str) -> list[tuple[int, str]]:
+    """The system prompt's markdown sections by size (heading text, chars including the body)."""
+    parts = [part for part in re.split(r"(?m)^(?=#)", prompt) if part.strip()]
+    return sorted(((len(part), part.splitlines()[0].lstrip("# ")) for part in parts), reverse=True)
+
+
 def run() -> tuple[list[Row], list[str]]:
     from ecocompute.prompting import data_tables_markdown, reference_documents, system_prompt
     from ecocompute.schemas import export_all
@@ -27,6 +34,7 @@ def run() -> tuple[list[Row], list[str]]:
     prompt = system_prompt()
     schemas = export_all("openai-chat")
     schema_chars = len(json.dumps(schemas))
+    compact_chars = len(json.dumps(schemas, separators=(",", ":")))
     anthropic_chars = len(json.dumps(export_all("anthropic")))
     tables = data_tables_markdown()
     references = reference_documents()
@@ -43,7 +51,9 @@ def run() -> tuple[list[Row], list[str]]:
         "### Context size",
         "",
         f"- system_prompt(): {len(prompt):,} chars; export_all('openai-chat') as JSON: {schema_chars:,} chars",
-        f"- (the same tools as Anthropic schemas: {anthropic_chars:,} chars)",
+        f"- (compact JSON, as an HTTP client that drops spaces sends it: {compact_chars:,} chars; "
+        f"the same tools as Anthropic schemas: {anthropic_chars:,} chars)",
+        "- system prompt sections (chars): " + ", ".join(f"{title!r} {size:,}" for size, title in _sections(prompt)),
         f"- prompt-only baseline: data_tables_markdown() {len(tables):,} chars + "
         f"{len(references)} reference documents {baseline - len(tables):,} chars",
         f"- ratio {ratio:.3f} (target 0.25); a budget of {baseline // 4:,} chars",
