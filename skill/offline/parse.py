@@ -8,6 +8,7 @@ read from the question or left empty for the planner to default (and say so).
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -15,7 +16,7 @@ from pydantic import BaseModel, Field
 from ecocompute.offline import lexicon as lx
 from ecocompute.tools.dataset import load
 from ecocompute.tools.errors import ToolInputError
-from ecocompute.tools.names import gpu_key, model_key, params_from_name
+from ecocompute.tools.names import gpu_key, model_key, params_from_name, precision_key
 
 Protocol = Literal["OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"]
 NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9_])"
@@ -37,6 +38,12 @@ class Intent(BaseModel):
     precisions: list[str] = Field(default_factory=list)
     flags: list[str] = Field(default_factory=list)
     batch_size: int | None = None
+    batch_sizes: list[int] = Field(default_factory=list)
+    batch_range: bool = False
+    lookup: bool = False
+    unknown_precisions: list[str] = Field(default_factory=list)
+    unmeasured_settings: list[str] = Field(default_factory=list)
+    claimed_j_per_request: list[float] = Field(default_factory=list)
     engine: str | None = None
     unmeasured_engine: str | None = None
     deadline_ms: float | None = None
@@ -79,14 +86,36 @@ def parse(text: str) -> Intent:
         deadline_ms=_deadline(prose), latency_metric=_metric(prose), tokens_per_request=_tokens(prose),
         region=_region(prose), usd_per_kwh=_price(prose), use_case=_use_case(prose), code=code, code_name=code_name,
         symptoms=_symptoms(prose), observed_power_w=_first_float(lx.OBSERVED_POWER, prose),
-        observed_tokens_per_s=_first_float(lx.OBSERVED_SPEED, prose),
+        observed_tokens_per_s=_first_float(lx.OBSERVED_SPEED, prose), batch_sizes=_batches(prose),
+        batch_range=bool(lx.BATCH_RANGE.search(prose)), lookup=bool(lx.LOOKUP.search(prose)),
+        unknown_precisions=_unknown_precisions(prose), unmeasured_settings=_unmeasured(prose),
+        claimed_j_per_request=[float(x) for x in lx.ENERGY_CLAIM.findall(prose)],
     )
     per_month, per_day = _volume(prose)
     intent.requests_per_month, intent.requests_per_day = per_month, per_day
     if intent.engine is None and re.search(r"max_num_seqs", prose):
         intent.engine = "vllm"
     intent.protocol = _protocol(prose, intent)
+    if intent.protocol in ("ESTIMATE", "OPTIMIZE", "DIAGNOSE"):
+        _focus_on_question(prose, intent)
     return intent
+
+
+def _focus_on_question(prose: str, intent: Intent) -> None:
+    """In "We run X on A. What would it cost on B with vLLM?", the asked sentence's GPU, engine and batch win."""
+    sentences = [t for t in re.split(r"(?<=[.!?。！？])\s+", prose.strip()) if t]
+    asked = [t for t in sentences if t.rstrip().endswith(("?", "？"))]
+    if len(sentences) < 2 or not asked:
+        return
+    focus = asked[-1]
+    gpus = _gpus(focus)
+    if gpus:
+        intent.gpus = gpus + [g for g in intent.gpus if g not in gpus]
+    engine, batch = _engine(focus), _batch(focus)
+    if engine or re.search(r"max_num_seqs", focus):
+        intent.engine = engine or "vllm"
+    if batch is not None:
+        intent.batch_size = batch
 
 
 def merge(previous: Intent, current: Intent) -> Intent:
@@ -110,7 +139,8 @@ def merge(previous: Intent, current: Intent) -> Intent:
 def is_follow_up(text: str, intent: Intent) -> bool:
     """Short questions that name little and no protocol lean on the conversation."""
     short = len(text.strip()) <= 80
-    return bool(lx.FOLLOW_UP.search(text)) or (short and not intent.models and intent.code is None)
+    names_nothing = not intent.models and not intent.gpus and intent.params_b is None
+    return bool(lx.FOLLOW_UP.search(text)) or (intent.code is None and ((short and not intent.models) or names_nothing))
 
 
 def _dedupe(items: list[str]) -> list[str]:
@@ -130,12 +160,14 @@ def _code(text: str) -> tuple[str | None, str | None]:
 
 
 def _gpus(text: str) -> list[str]:
+    """GPU ids in order of mention; a GPU-like name the data does not know stays as written, so the
+    tools answer it with their did-you-mean error instead of the engine silently replacing it."""
     found: list[tuple[int, str]] = []
     for match in lx.GPU_TOKEN.finditer(text):
         try:
             found.append((match.start(), gpu_key(match.group(0))))
         except ToolInputError:
-            continue
+            found.append((match.start(), match.group(0).strip()))
     return _dedupe([g for _, g in sorted(found)])
 
 
@@ -178,8 +210,28 @@ def _models(text: str) -> list[str]:
                 continue
             taken.append(span)
             hits.append((span[0], name))
+    hits += _family_hits(text)
     known = _dedupe([name for _, name in sorted(hits)])
     return known + [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
+
+
+@cache
+def _families() -> dict[str, str]:
+    """Family words that name exactly one dataset model ("TinyLlama" -> TinyLlama-1.1B)."""
+    found: dict[str, set[str]] = {}
+    for m in load().measurements:
+        family = re.sub(r"[-_]?\d+(?:\.\d+)?[Bb]$", "", m.model)
+        if family.isalpha():
+            found.setdefault(family.lower(), set()).add(m.model)
+    return {f: next(iter(ms)) for f, ms in found.items() if len(ms) == 1}
+
+
+def _family_hits(text: str) -> list[tuple[int, str]]:
+    hits = []
+    for family, name in _families().items():
+        pattern = NOT_ALNUM_BEFORE + re.escape(family) + r"(?![-_.]?[A-Za-z0-9])(?!\s+(?:large|small|medium|nemo|\d))"
+        hits += [(_norm(text[:m.start()]).__len__(), name) for m in re.finditer(pattern, text, re.IGNORECASE)]
+    return hits
 
 
 def _sized_names(text: str) -> list[str]:
@@ -230,6 +282,31 @@ def _precision_words(text: str) -> list[str]:
 def _batch(text: str) -> int | None:
     match = lx.BATCH.search(text)
     return int(match.group(1)) if match else None
+
+
+def _batches(text: str) -> list[int]:
+    """Every batch size named ("max_num_seqs 256 than at 8" names 256 and 8; "from batch 1 to 64" both ends)."""
+    found = [(m.start(1), int(m.group(1))) for m in lx.BATCH.finditer(text)]
+    for m in lx.BATCH.finditer(text):
+        tail = re.match(r"\s*(?:and|or|than\s+(?:at\s+)?|vs\.?|versus|to|和|与|,)\s*(?:at\s+)?(\d{1,5})" + NOT_ALNUM_AFTER, text[m.end():], re.IGNORECASE)
+        if tail:
+            found.append((m.end() + tail.start(1), int(tail.group(1))))
+    return _dedupe([b for _, b in sorted(found)])
+
+
+def _unknown_precisions(text: str) -> list[str]:
+    """Precision-like names (INT3, FP6) the tools do not know; passed on so the tool's error names what is covered."""
+    out = []
+    for match in lx.UNKNOWN_PRECISION.finditer(text):
+        try:
+            precision_key(match.group(0))
+        except ToolInputError:
+            out.append(match.group(0))
+    return _dedupe(out)
+
+
+def _unmeasured(text: str) -> list[str]:
+    return [name for pattern, name in lx.UNMEASURED_SETTINGS if re.search(pattern, text, re.IGNORECASE)]
 
 
 def _engine(text: str) -> str | None:
@@ -322,6 +399,8 @@ def _protocol(text: str, intent: Intent) -> Protocol | None:
         scores["DIAGNOSE"] += 1 + (1 if intent.flags or intent.precisions else 0)
     if intent.deadline_ms is not None:
         scores["OPTIMIZE"] += 1
+    if intent.observed_power_w is not None or intent.observed_tokens_per_s is not None:
+        scores["DIAGNOSE"] += 2
     best = max(scores.values())
     if best == 0:
         return None

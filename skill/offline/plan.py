@@ -38,19 +38,48 @@ class Plan(BaseModel):
     symptoms: list[str] = Field(default_factory=list)
     gpus: list[str] = Field(default_factory=list)
     num_gpus: int | None = None
+    lookup: bool = False
+    batch_sizes: list[int] = Field(default_factory=list)
+    precisions: list[str] = Field(default_factory=list)
+    claimed_j_per_request: list[float] = Field(default_factory=list)
 
 
 def plan(intent: Intent) -> Plan:
     """The first round of tool calls for `intent` (OPTIMIZE when no protocol cue was found)."""
-    protocol: Protocol = intent.protocol or ("AUDIT" if intent.code else "OPTIMIZE")
-    out = Plan(protocol=protocol, calls=[], symptoms=intent.symptoms, gpus=intent.gpus, num_gpus=intent.num_gpus)
-    if intent.protocol is None:
+    lookup = intent.lookup and intent.protocol in (None, "COMPARE", "OPTIMIZE")
+    protocol: Protocol = "COMPARE" if lookup else intent.protocol or ("AUDIT" if intent.code else "OPTIMIZE")
+    out = Plan(protocol=protocol, calls=[], symptoms=intent.symptoms, gpus=intent.gpus, num_gpus=intent.num_gpus,
+               lookup=lookup, batch_sizes=intent.batch_sizes, precisions=intent.precisions,
+               claimed_j_per_request=intent.claimed_j_per_request)
+    if intent.protocol is None and not lookup:
         out.assumptions.append("no protocol cue in the question, so it is answered as OPTIMIZE")
     _engine_notes(intent, out)
-    builder = {"OPTIMIZE": _optimize, "DIAGNOSE": _diagnose, "COMPARE": _compare,
-               "ESTIMATE": _estimate, "AUDIT": _audit}[protocol]
+    builder = _lookup if lookup else {"OPTIMIZE": _optimize, "DIAGNOSE": _diagnose, "COMPARE": _compare,
+                                      "ESTIMATE": _estimate, "AUDIT": _audit}[protocol]
     builder(intent, out)
+    if protocol != "AUDIT":
+        _check_unknown_precisions(intent, out)
     return out
+
+
+def _lookup(intent: Intent, out: Plan) -> None:
+    """Measured rows for what was asked: one call per asked batch size (a range or none: the whole sweep)."""
+    engine = _engine(intent)
+    model = intent.model
+    if model is None and intent.params_b is None:
+        out.assumptions.append("no model named: rows for every measured model")
+    batches: list[int | None] = [None] if intent.batch_range or not intent.batch_sizes else list(intent.batch_sizes[:4])
+    for gpu in (intent.gpus or [_gpu(intent, out)])[:3]:
+        for batch in batches:
+            out.calls.append(Call(name="lookup_measurement", arguments={
+                "gpu": gpu, "model": model, "precision": intent.precision, "batch_size": batch, "engine": engine}))
+
+
+def _check_unknown_precisions(intent: Intent, out: Plan) -> None:
+    """A precision name the tools do not know goes to `lookup_measurement`, whose error lists what is covered."""
+    gpu = intent.gpu or next((c.arguments.get("gpu") for c in out.calls if c.arguments.get("gpu")), None)
+    for name in intent.unknown_precisions[:2]:
+        out.calls.append(Call(name="lookup_measurement", arguments={"gpu": gpu, "model": intent.model, "precision": name}))
 
 
 def _engine(intent: Intent) -> str | None:
@@ -67,6 +96,10 @@ def _engine_notes(intent: Intent, out: Plan) -> None:
                          f"measurements (the nearest measured serving regime), not {intent.unmeasured_engine} numbers")
     if intent.unknown_gpus:
         out.notes.append(f"{', '.join(intent.unknown_gpus)} is not in the GPU data; see the GPUs the tools cover")
+    for setting in intent.unmeasured_settings:
+        out.notes.append(f"{setting}: not measured. No row in the dataset records a changed setting of this kind, "
+                         "so its effect on energy per token is unknown here and is not guessed; the figures below "
+                         "are for the GPUs as measured")
 
 
 def _gpu(intent: Intent, out: Plan) -> str:
@@ -185,6 +218,7 @@ def _estimate(intent: Intent, out: Plan) -> None:
     if intent.use_case:
         args["use_case"] = intent.use_case
     out.calls.append(Call(name="estimate_cost", arguments=args))
+    out.calls.append(Call(name="lookup_measurement", arguments={k: args[k] for k in ("gpu", "model", "precision", "batch_size", "engine")}))
 
 
 def _audit(intent: Intent, out: Plan) -> None:

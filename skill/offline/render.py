@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ecocompute.offline import views
+from ecocompute.offline import lookups, views
 from ecocompute.offline.plan import Plan
 from ecocompute.offline.views import figure
 from ecocompute.prompting import render
@@ -79,20 +79,29 @@ def _diagnose(plan: Plan, outcomes: list[Outcome]) -> str:
     return render("format_diagnose.md.j2", **ctx, **_tail(plan))
 
 
+def _lookup(plan: Plan, outcomes: list[Outcome]) -> str:
+    results = [(o.arguments, o.data) for o in outcomes if o.ok and o.name == "lookup_measurement"]
+    return render("format_compare.md.j2", **lookups.lookup_context(results, plan.batch_sizes), **_tail(plan))
+
+
 def _compare(plan: Plan, outcomes: list[Outcome]) -> str:
+    if plan.lookup:
+        return _lookup(plan, outcomes)
     parts = []
-    lookups = [o for o in outcomes if o.ok and o.name == "lookup_measurement"]
-    if lookups:
-        model = lookups[0].data.get("query", {}).get("model") or lookups[0].arguments.get("model", "")
+    side_by_side = [o for o in outcomes if o.ok and o.name == "lookup_measurement"]
+    if side_by_side:
+        model = side_by_side[0].data.get("query", {}).get("model") or side_by_side[0].arguments.get("model", "")
         parts.append(views.cross_regime_heading(model, plan.gpus))
     for o in outcomes:
         if o.ok and o.name == "compare_precisions":
-            parts.append(render("format_compare.md.j2", **views.compare_context(o.data), assumptions=[], footer=None))
+            ctx = views.compare_context(o.data)
+            parts.append(render("format_compare.md.j2", **ctx, not_measured=views.absent_precisions(o.data, plan.precisions),
+                                assumptions=[], footer=None))
         elif o.ok and o.name == "compare_gpus":
             parts.append(views.compare_gpus_markdown(o.data, o.arguments, plan.gpus))
         elif o.ok and o.name == "lookup_measurement":
             parts.append(views.regime_rows_markdown(o.data))
-    if lookups:
+    if side_by_side:
         parts += ["## Recommendation", views.CROSS_REGIME]
     tail = _tail(plan)
     return "\n\n".join(p.rstrip() for p in parts) + "\n" + views.tail_markdown(tail)
@@ -102,7 +111,8 @@ def _estimate(plan: Plan, outcomes: list[Outcome]) -> str:
     est = _first(outcomes, "estimate_cost")
     if est is None:
         return _nothing(plan, outcomes)
-    ctx, tool_assumptions = views.estimate_context(est.data)
+    rows = [r for o in outcomes if o.ok and o.name == "lookup_measurement" for r in o.data.get("rows", [])]
+    ctx, tool_assumptions = views.estimate_context(est.data, rows, plan.claimed_j_per_request)
     return render("format_estimate.md.j2", **ctx, **_tail(plan, tool_assumptions))
 
 

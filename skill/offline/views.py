@@ -113,6 +113,14 @@ def compare_context(data: dict[str, Any]) -> dict[str, Any]:
             "conflicts": data.get("conflicts", [])}
 
 
+def absent_precisions(data: dict[str, Any], asked: list[str]) -> list[str]:
+    """Precisions the question named that no table of the `compare_precisions` result measured."""
+    measured = {r["precision"] for t in data.get("tables", []) for r in t["rows"] if r.get("measured")}
+    return [f"{label(p)}: not measured for {data['model']} on {data['gpu']} at batch size {data['batch_size']} "
+            f"(no {label(p)} row in the `compare_precisions` result), so it is not compared here"
+            for p in asked if p not in measured]
+
+
 def _measured(table: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in table["rows"] if r.get("measured") and r["measured"].get("energy_j_per_1k_tok") is not None]
 
@@ -200,9 +208,11 @@ def regime_rows_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def estimate_context(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def estimate_context(data: dict[str, Any], rows: list[dict[str, Any]] | None = None,
+                     claims: list[float] | None = None) -> tuple[dict[str, Any], list[str]]:
     inp, cur, opt, sav = data["inputs"], data["current"], data.get("optimised"), data.get("savings")
-    scenarios = [_scenario("Current", cur)] + ([_scenario("Optimised", opt)] if opt else [])
+    regimes = {r["row_id"]: regime(r) for r in rows or []}
+    scenarios = [_scenario("Current", cur, regimes)] + ([_scenario("Optimised", opt, regimes)] if opt else [])
     breakdown = []
     if sav and opt:
         breakdown.append({"change": f"{label(cur['precision'])} batch {cur['batch_size']} -> {label(opt['precision'])} batch {opt['batch_size']}",
@@ -211,15 +221,22 @@ def estimate_context(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                           "basis": ("derived, " if sav.get("comparable") else "indicative, ") + sav["note"]})
     warnings = data.get("warnings", []) + [f"Current: {cur['how']}"] + ([f"Optimised: {opt['how']}"] if opt else [])
     warnings += cur.get("other_measurements", [])
+    if claims and cur.get("energy_j_per_request") is not None:
+        warnings.insert(0, f"The question quotes {', '.join(format_number(c) for c in claims)} J per request; the measured "
+                           f"figure is {format_number(cur['energy_j_per_request'])} J per request at "
+                           f"{format_number(inp['tokens_per_request'])} generated tokens per request ({cur['how']}), "
+                           "so the estimate uses the measured figure, not the quoted one")
     ctx = {"requests_per_month": inp["requests_per_month"], "tokens_per_request": inp["tokens_per_request"],
            "region": inp["region"], "usd_per_kwh": inp["usd_per_kwh"], "grid_gco2_per_kwh": inp["grid_gco2_per_kwh"],
            "scenarios": scenarios, "breakdown": breakdown, "formula": data["formula"], "warnings": warnings}
     return ctx, [a.rstrip(".") for a in data.get("assumptions", [])]
 
 
-def _scenario(name: str, c: dict[str, Any]) -> dict[str, Any]:
-    return {"label": name, "config": f"{c['model']} on {c['gpu']}, {label(c['precision'])}, batch {c['batch_size']} ({c['engine']})",
-            "energy_j_per_1k_tok": c["energy_j_per_1k_tok"], "kwh": c["kwh_per_month"], "usd": c["cost_usd_per_month"],
+def _scenario(name: str, c: dict[str, Any], regimes: dict[str, str]) -> dict[str, Any]:
+    where = next((regimes[r] for r in c["row_ids"] if r in regimes), c["engine"])
+    return {"label": name, "config": f"{c['model']} on {c['gpu']}, {label(c['precision'])}, batch {c['batch_size']} ({where})",
+            "energy_j_per_1k_tok": c["energy_j_per_1k_tok"], "energy_j_per_request": c.get("energy_j_per_request"),
+            "kwh": c["kwh_per_month"], "usd": c["cost_usd_per_month"],
             "kg_co2": c["kg_co2_per_month"], "basis": c["basis"], "rows": c["row_ids"]}
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ecocompute.registry import ToolSpec
 
 MAX_ROUNDS = 2
+UNMEASURED_BATCH = "is not measured at batch size"
 
 
 class OfflineModel:
@@ -106,15 +107,19 @@ def _json(text: str) -> dict[str, Any]:
 
 
 def _retries(outcomes: list[Outcome]) -> list[Call]:
-    """Input errors the engine can correct itself: an unmeasured batch size is dropped (smallest measured used)."""
+    """Input errors the engine can correct itself: a valid but unmeasured batch size is dropped (smallest measured
+    used). Invalid values (batch size 0, a negative volume) are never retried: the answer reports the tool's error."""
     out = []
     for o in outcomes:
-        if not o.ok and o.arguments.get("batch_size") is not None and "batch size" in (o.error or "").lower():
+        if not o.ok and o.arguments.get("batch_size") is not None and UNMEASURED_BATCH in (o.error or "").lower():
             out.append(Call(name=o.name, arguments={k: v for k, v in o.arguments.items() if k != "batch_size"}))
     return out
 
 
 def _latest(outcomes: list[Outcome]) -> list[Outcome]:
-    """Drop an error that a later retry of the same tool answered."""
+    """Keep every error (the answer reports it), marking one that a later retry of the same tool answered."""
     answered = {o.name for o in outcomes if o.ok}
-    return [o for o in outcomes if o.ok or o.name not in answered]
+    return [o if o.ok or o.name not in answered else
+            o.model_copy(update={"error": f"no measured row at batch size {o.arguments.get('batch_size')}; "
+                                          "retried without the batch size, so the smallest measured batch size is shown."})
+            for o in outcomes]
