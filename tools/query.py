@@ -33,6 +33,9 @@ class Query(BaseModel):
 def resolve(gpu: str | None = None, model: str | None = None, precision: str | None = None,
             batch_size: int | None = None, engine: str | None = None, *, sized_ok: bool = True) -> Query:
     """Resolve names; an unknown model with a size token stays unresolved (model=None, size kept)."""
+    for label, value in (("gpu", gpu), ("model", model), ("precision", precision), ("engine", engine)):
+        if value is not None and not value.strip():
+            raise ToolInputError(f"The {label} name is blank; give a name or leave it out (null).")
     name: str | None = None
     params: float | None = None
     if model is not None and model.strip():

@@ -27,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
         arguments = json.loads(args.args)
     except json.JSONDecodeError as exc:
         raise ToolInputError(f"--args is not valid JSON ({exc.msg} at position {exc.pos}).") from None
+    except RecursionError:
+        raise ToolInputError("--args is nested too deeply to be tool arguments.") from None
     if not isinstance(arguments, dict):
         raise ToolInputError("--args must be a JSON object, e.g. '{\"gpu\": \"rtx4090d\"}'.")
     outcome = run_tool(args.tool, arguments)

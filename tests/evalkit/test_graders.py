@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import result_of, transcript_with
+from transcripts import result_of, transcript_with
 
 from ecocompute.evalkit import graders
 from ecocompute.evalkit.grading import grade, grounding

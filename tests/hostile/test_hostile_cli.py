@@ -77,9 +77,6 @@ def test_garbage_model_script_exits_3(cli, tmp_path: Path) -> None:  # noqa: ANN
 
 @pytest.mark.parametrize("args", ["[" * 100_000 + "]" * 100_000,
                                   '{"gpu": ' + "[" * 100_000 + "]" * 100_000 + "}"])
-@pytest.mark.xfail(strict=True, raises=RecursionError,
-                   reason="commands/tool.py catches only json.JSONDecodeError around json.loads(--args); "
-                          "deeply nested JSON raises RecursionError, a traceback instead of exit 2")
 def test_deeply_nested_json_args_exit_2(cli, args: str) -> None:  # noqa: ANN001
     outcome = cli(*LOOKUP, args)
     assert outcome.code == 2

@@ -62,20 +62,8 @@ def test_each_argument_with_each_hostile_value(name: str, field: str) -> None:
         _check(name, {**VALID[name], field: value})
 
 
-BLANK_NAME_BUG = (
-    "a blank GPU or model name passes argument validation and the tool then crashes instead of raising "
-    "ToolInputError (pydantic ValidationError building CompareResult / CompareGpusResult / ConfigEstimate "
-    "with gpu or model None, or KeyError(None) in recommend_config)"
-)
-BLANK_CRASHES = {("compare_precisions", "gpu", ""), ("compare_precisions", "model", ""),
-                 ("compare_precisions", "model", " "), ("compare_gpus", "model", ""),
-                 ("compare_gpus", "model", " "), ("recommend_config", "gpu", ""), ("estimate_cost", "gpu", "")}
-BLANK_CASES = [
-    pytest.param(name, field, blank, id=f"{name}.{field}={blank!r}",
-                 marks=[pytest.mark.xfail(strict=True, reason=BLANK_NAME_BUG)]
-                 if (name, field, blank) in BLANK_CRASHES else [])
-    for name, field in CASES if field in ("gpu", "model") for blank in ("", " ")
-]
+BLANK_CASES = [pytest.param(name, field, blank, id=f"{name}.{field}={blank!r}")
+               for name, field in CASES if field in ("gpu", "model") for blank in ("", " ")]
 
 
 @pytest.mark.parametrize(("name", "field", "blank"), BLANK_CASES)
