@@ -100,7 +100,9 @@ def _power_notes(tables: list[dict[str, Any]]) -> list[str]:
 
 
 def _conflict(c: dict[str, Any]) -> str:
+    """Name the conflicting source row and the primary row it disagrees with; its values are not quoted as measured."""
     r = c["row"]
     where = f"{r['source'].get('path')}@{(r['source'].get('commit') or '')[:7]}"
-    return (f"{r['row_id']} ({r['role']}, {where}) gives {format_number(r['energy_j_per_1k_tok'])} J/1k for "
-            f"{label(r['precision'])}, batch {r['batch_size']}: {c['note'][:200]}")
+    against = f"primary row {c['differs_from']}" if c.get("differs_from") else "the primary rows"
+    return (f"{r['row_id']} ({r['role']} source {where}; {label(r['precision'])}, batch {r['batch_size']}) "
+            f"disagrees with {against}: {c['note'][:200]}")

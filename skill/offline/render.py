@@ -57,7 +57,10 @@ def _first(outcomes: list[Outcome], name: str) -> Outcome | None:
 def _nothing(plan: Plan, outcomes: list[Outcome]) -> str:
     lines = [f"## {plan.protocol.title()}", "", "No tool returned data for this question, so there is no measured answer to give."]
     tail = _tail(plan)
-    if tail["assumptions"]:
+    if any(not o.ok for o in outcomes):
+        lines += ["", "The input above is not valid or not covered by the data: correct it (the tool's message lists "
+                      "what is covered) and ask again. No default was used for any figure."]
+    elif tail["assumptions"]:
         lines += ["", "**Assumptions:** " + "; ".join(tail["assumptions"]) + "."]
     return "\n".join(lines + ["", "---", FOOTER])
 
@@ -67,6 +70,10 @@ def _optimize(plan: Plan, outcomes: list[Outcome]) -> str:
     if rec is None:
         return _nothing(plan, outcomes)
     ctx = views.optimize_context(rec.data, rec.arguments, _first(outcomes, "lookup_measurement"), plan.num_gpus)
+    asked = plan.precisions[0] if plan.precisions else None
+    if asked and rec.data.get("precision") and asked != rec.data["precision"]:
+        ctx["warnings"].insert(0, f"Your plan names {views.label(asked)}; the measured data points to "
+                                  f"{views.label(rec.data['precision'])} instead (see Why).")
     return render("format_optimize.md.j2", **ctx, **_tail(plan))
 
 
@@ -81,7 +88,8 @@ def _diagnose(plan: Plan, outcomes: list[Outcome]) -> str:
 
 def _lookup(plan: Plan, outcomes: list[Outcome]) -> str:
     results = [(o.arguments, o.data) for o in outcomes if o.ok and o.name == "lookup_measurement"]
-    return render("format_compare.md.j2", **lookups.lookup_context(results, plan.batch_sizes), **_tail(plan))
+    asked = sorted({a["batch_size"] for a, _ in results if a.get("batch_size") is not None})
+    return render("format_compare.md.j2", **lookups.lookup_context(results, asked), **_tail(plan))
 
 
 def _compare(plan: Plan, outcomes: list[Outcome]) -> str:

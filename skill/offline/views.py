@@ -309,9 +309,15 @@ def _compare_evidence(comp: dict[str, Any] | None) -> list[dict[str, Any]]:
     for r in _measured(t):
         m = r["measured"]
         out.append(figure(f"{label(r['precision'])} on {comp['gpu']}, batch {comp['batch_size']}: energy per 1k tokens "
-                          f"({m['throughput_tok_s']} tok/s at {m['power_w']} W)", m["energy_j_per_1k_tok"], "J", m["basis"],
+                          f"({_speed_power(m)})", m["energy_j_per_1k_tok"], "J", m["basis"],
                           "compare_precisions", [m["row_id"]]))
     return out
+
+
+def _speed_power(m: dict[str, Any]) -> str:
+    parts = [f"{m['throughput_tok_s']} tok/s" if m.get("throughput_tok_s") is not None else None,
+             f"{m['power_w']} W" if m.get("power_w") is not None else "power not reported"]
+    return " at ".join(p for p in parts if p)
 
 
 def audit_context(data: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
