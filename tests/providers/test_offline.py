@@ -132,3 +132,34 @@ def _tools():  # noqa: ANN202 - the registry's ToolSpec tuple
     from ecocompute.registry import TOOLS
 
     return TOOLS
+
+
+@pytest.mark.parametrize(("question", "tool", "error"), [
+    ("Look up Mistral-7B FP16 on the RTX 4090D at batch size 0.", "lookup_measurement", "greater than or equal to 1"),
+    ("Compare precisions for Qwen2.5-3B on a T4 at batch size 0", "compare_precisions", "greater than or equal to 1"),
+    ("Estimate the monthly cost of Mistral-7B on an A800 for -2000 requests per day", "estimate_cost", "greater than 0"),
+    ("Compare precisions for Mistral-7B on an RTX 4099D", "compare_precisions", "Did you mean 'rtx4090d'"),
+    ("Compare INT3 and FP16 for Mistral-7B on an A800", "lookup_measurement", "Unknown precision 'INT3'"),
+])
+def test_invalid_input_reaches_the_tool_and_its_error_is_reported(question: str, tool: str, error: str) -> None:
+    transcript = ask(question)
+    failed = [r for r in transcript.tool_runs if r.call.name == tool and r.result.is_error]
+    assert failed, [(r.call.name, r.call.arguments) for r in transcript.tool_runs]
+    assert error in transcript.answer
+    assert not any(r.call.name == tool and not r.result.is_error and r.call.arguments.get("batch_size") is None
+                   for r in transcript.tool_runs if "batch size 0" in question), "an invalid batch size is never retried away"
+    assert_grounded(transcript, numbers=False)
+
+
+def test_unmeasured_lookup_says_so_and_lists_what_is_measured() -> None:
+    transcript = ask("Look up Llama-3.1-8B on an H100 with vLLM at batch size 1")
+    assert "No measured row" in transcript.answer and "batch sizes measured for the other filters" in transcript.answer
+    assert_grounded(transcript, numbers=False)
+
+
+def test_follow_up_that_names_no_model_keeps_the_model() -> None:
+    first = ask("Compare precisions for TinyLlama-1.1B on an RTX 4090D.")
+    second = ask(first.messages + [Message.user("So which precision should I use for a production API? Recommend a configuration.")])
+    rec = [r for r in second.tool_runs if r.call.name == "recommend_config"][-1]
+    assert rec.call.arguments["model"] == "TinyLlama-1.1B"
+    assert "Precision: **FP16**" in second.answer
