@@ -58,8 +58,8 @@ def _nothing(plan: Plan, outcomes: list[Outcome]) -> str:
     lines = [f"## {plan.protocol.title()}", "", "No tool returned data for this question, so there is no measured answer to give."]
     tail = _tail(plan)
     if any(not o.ok for o in outcomes):
-        lines += ["", "The input above is not valid or not covered by the data: correct it (the tool's message lists "
-                      "what is covered) and ask again. No default was used for any figure."]
+        lines += ["", ("The input above is not valid or not covered by the data: correct it (the tool's message lists "
+                       "what is covered) and ask again. No default was used for any figure.")]
     elif tail["assumptions"]:
         lines += ["", "**Assumptions:** " + "; ".join(tail["assumptions"]) + "."]
     return "\n".join(lines + ["", "---", FOOTER])
