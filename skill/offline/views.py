@@ -325,7 +325,8 @@ def audit_context(data: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
     def item(f: dict[str, Any]) -> dict[str, Any]:
         impact = f.get("impact")
         text = impact.get("statement") if isinstance(impact, dict) else impact
-        return {"rule_id": f["rule_id"], "line": f.get("line", "?"), "message": f.get("message", f.get("name", "")),
+        tag = f"({f['severity']}) " if f.get("severity") not in (None, "critical", "warning") else ""
+        return {"rule_id": f["rule_id"], "line": f.get("line", "?"), "message": tag + f.get("message", f.get("name", "")),
                 "fix": f.get("fix", ""), "impact": text}
     critical = [item(f) for f in found if f.get("severity") == "critical"]
     warnings = [item(f) for f in found if f.get("severity") != "critical"]
