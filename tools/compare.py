@@ -69,7 +69,7 @@ def compare_precisions(
     batch_size: Annotated[int | None, Field(ge=1, le=100000, description="null = smallest measured")] = None,
     engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
 ) -> CompareResult:
-    """COMPARE precisions (FP16, NF4, INT8 default, INT8 threshold 0.0) for a model on a GPU: a table per experiment with energy and throughput change vs FP16 (BF16 on vLLM), weight memory, caveats, rows."""
+    """COMPARE precisions for a model on a GPU: a table per experiment with energy and throughput change vs FP16 (BF16 on vLLM), weight memory, caveats."""
     q = resolve(gpu, model, None, None, engine, sized_ok=False)
     rows = primary_rows(q)
     if not rows:

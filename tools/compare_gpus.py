@@ -51,7 +51,7 @@ def compare_gpus(
     precision: Annotated[str | None, Field(description="e.g. bf16")] = None,
     gpus: Annotated[list[str] | None, Field(max_length=8, description="Only these GPUs, e.g. ['h100', 'b200']")] = None,
 ) -> CompareGpusResult:
-    """COMPARE GPUs for one model within one engine and dataset (e.g. 4xH100 vs 2xB200): energy per token total and per GPU, throughput, latency; ratios only within comparable rows."""
+    """COMPARE GPUs for one model within one engine and dataset (e.g. 4xH100 vs 2xB200): energy per token, per GPU, throughput, latency."""
     q = resolve(None, model, precision, batch_size, engine, sized_ok=False)
     wanted = {gpu_key(g) for g in gpus} if gpus else None
     rows = [m for m in primary_rows(q) if m.energy_j_per_1k_tok and (wanted is None or m.gpu in wanted)]

@@ -65,7 +65,7 @@ def diagnose(
     observed_power_w: Annotated[float | None, Field(gt=0, le=1e5, description="W")] = None,
     use_case: Annotated[UseCase | None, Field()] = None,
 ) -> DiagnoseResult:
-    """DIAGNOSE slow or power-hungry inference: which pattern fits (INT8 decomposition, NF4 on a small model, batch 1 in production, low power mistaken for low energy), confidence, evidence rows, fix code, expected gain."""
+    """DIAGNOSE slow or power-hungry inference: the matching pattern (INT8 decomposition, small-model NF4, batch 1, power mistaken for energy), evidence rows, fix, expected gain."""
     prec = _effective_precision(precision, load_in_8bit, llm_int8_threshold, load_in_4bit)
     q = resolve(gpu, model, None, None, "transformers")
     size = q.model_params_b or next((m.params_b for m in primary_rows(q) if m.params_b), None) if q.model_given else None

@@ -22,6 +22,7 @@ Region = Literal["us", "china", "eu", "france", "norway", "india"]
 Deployment = Literal["cloud", "on_premises"]
 # The original skill's PUE defaults (references/data/grid_and_prices.csv, row "US (skill default)").
 DEFAULT_PUE = {"cloud": 1.1, "on_premises": 1.0}
+DEFAULT_TOKENS = 256
 FORMULA = ("energy_per_request_J = energy_J_per_1k_tok x tokens_per_request / 1000; "
            "kWh_month = energy_per_request_J x requests_per_month x PUE / 3.6e6; "
            "cost = kWh_month x usd_per_kwh; kgCO2 = kWh_month x grid_gco2_per_kwh / 1000")
@@ -35,6 +36,8 @@ class ConfigEstimate(BaseModel):
     precision: str | None
     batch_size: int | None
     engine: str
+    engine_version: str | None = None
+    regime: str | None = None
     basis: Basis
     row_ids: list[str]
     how: str
@@ -75,7 +78,7 @@ def estimate_cost(
     batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM; null = smallest measured")] = None,
     requests_per_month: Annotated[float | None, Field(gt=0, le=1e12, description="Give this or requests_per_day")] = None,
     requests_per_day: Annotated[float | None, Field(gt=0, le=1e12, description="x 30 per month")] = None,
-    tokens_per_request: Annotated[float, Field(gt=0, le=1e6, description="Output tokens per request")] = 256,
+    tokens_per_request: Annotated[float | None, Field(gt=0, le=1e6, description="Output tokens per request; null = 256")] = None,
     region: Annotated[Region, Field(description="Grid and price defaults")] = "us",
     usd_per_kwh: Annotated[float | None, Field(ge=0, le=100, description="Price override")] = None,
     grid_gco2_per_kwh: Annotated[float | None, Field(ge=0, le=5000, description="Grid intensity override")] = None,
@@ -88,6 +91,8 @@ def estimate_cost(
     if (requests_per_month is None) == (requests_per_day is None):
         raise ToolInputError("Give exactly one of requests_per_month or requests_per_day.")
     monthly = requests_per_month if requests_per_month is not None else requests_per_day * 30
+    assumed_tokens = tokens_per_request is None
+    tokens_per_request = DEFAULT_TOKENS if assumed_tokens else tokens_per_request
     q = resolve(gpu, model, precision, None, engine)
     reg = load().regions[region]
     price = usd_per_kwh if usd_per_kwh is not None else reg.usd_per_kwh
@@ -98,7 +103,7 @@ def estimate_cost(
               "region": region, "usd_per_kwh": price, "grid_gco2_per_kwh": grid, "pue": factor, "deployment": deployment,
               "price_source": "user" if usd_per_kwh is not None else reg.source,
               "grid_source": "user" if grid_gco2_per_kwh is not None else reg.source}
-    assumptions, warnings = _assumptions(precision, batch_size, tokens_per_request, region, pue, deployment)
+    assumptions, warnings = _assumptions(precision, batch_size, assumed_tokens, region, pue, deployment)
     if price is None:
         warnings.append(f"No electricity price for region {region!r} in the data; give usd_per_kwh for a cost.")
     if grid is None:
@@ -110,14 +115,15 @@ def estimate_cost(
                           assumptions=assumptions, warnings=warnings)
 
 
-def _assumptions(precision, batch_size, tokens, region, pue, deployment) -> tuple[list[str], list[str]]:  # noqa: ANN001
+def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: bool, region: str,
+                 pue: float | None, deployment: str) -> tuple[list[str], list[str]]:
     out = []
     if precision is None:
         out.append("Precision not given: FP16 assumed (BF16 for vLLM rows).")
     if batch_size is None:
         out.append("Batch size not given: batch 1 assumed (the smallest measured max_num_seqs for vLLM).")
-    if tokens == 256:
-        out.append("256 generated tokens per request (default).")
+    if assumed_tokens:
+        out.append(f"{DEFAULT_TOKENS} generated tokens per request (default).")
     if pue is None:
         out.append(f"PUE default for {deployment}.")
     out.append(f"Region defaults: {region}.")
@@ -137,10 +143,12 @@ def _estimate(q: Query, precision: str | None, batch: int | None, monthly: float
     engine, prec, rows = _pick_rows(q, precision, batch)
     bs = batch or min((m.batch_size or 1 for m in rows), default=1)
     e1k, rng, basis, ids, how, others = _energy(q, engine, prec, bs, rows)
+    anchor = next((m for m in load().measurements if ids and m.row_id == ids[0]), None)
     per_req = e1k * tokens / 1000 if e1k is not None else None
     kwh = per_req * monthly * pue / 3.6e6 if per_req is not None else None
     return ConfigEstimate(
-        gpu=q.gpu, model=q.model or q.model_given, precision=prec, batch_size=bs, engine=engine, basis=basis, row_ids=ids,
+        gpu=q.gpu, model=q.model or q.model_given, precision=prec, batch_size=bs, engine=engine,
+        engine_version=anchor.engine_version if anchor else None, regime=anchor.regime if anchor else None, basis=basis, row_ids=ids,
         how=how, energy_j_per_1k_tok=e1k, energy_j_per_1k_tok_range=rng, energy_j_per_request=_r(per_req),
         kwh_per_month=_r(kwh), cost_usd_per_month=_r(kwh * price) if kwh is not None and price is not None else None,
         kg_co2_per_month=_r(kwh * grid / 1000) if kwh is not None and grid is not None else None, other_measurements=others,

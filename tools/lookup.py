@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, RowView, identity_warnings, row_order, view
+from ecocompute.tools.common import Basis, Delta, RowView, energy_delta, identity_warnings, row_order, view
+from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.query import Query, coverage, other_rows, primary_rows, require_any, resolve
 
 MAX_ROWS = 40
@@ -29,6 +30,7 @@ class LookupResult(BaseModel):
     rows: list[RowView]
     total_rows: int
     conflicts: list[Conflict]
+    vs_smallest_batch: list[Delta] = Field(default_factory=list, description="energy per token of each row vs the smallest batch of its experiment")
     warnings: list[str]
     covered: dict[str, list[str]] | None = None
 
@@ -61,9 +63,25 @@ def lookup_measurement(
     return LookupResult(
         query=q, basis="measured" if rows else "unavailable",
         rows=[view(by_id[m.row_id]) for m in rows[:MAX_ROWS]], total_rows=len(rows),
-        conflicts=conflicts[:MAX_ROWS], warnings=warnings + ([f"{len(rows) - MAX_ROWS} more rows not shown; narrow the query."] if len(rows) > MAX_ROWS else []),
+        conflicts=conflicts[:MAX_ROWS], vs_smallest_batch=_batch_deltas(rows[:MAX_ROWS]), warnings=warnings + ([f"{len(rows) - MAX_ROWS} more rows not shown; narrow the query."] if len(rows) > MAX_ROWS else []),
         covered=None if rows else coverage(q),
     )
+
+
+def _batch_deltas(rows: list[Measurement]) -> list[Delta]:
+    """Each row vs the smallest-batch row of the same experiment, GPU, model and precision."""
+    smallest: dict[tuple, Measurement] = {}
+    for m in load().primary():
+        key = (m.experiment, m.gpu, m.model, m.precision, m.num_gpus)
+        if m.batch_size and m.energy_j_per_1k_tok and (key not in smallest or m.batch_size < smallest[key].batch_size):
+            smallest[key] = m
+    out = []
+    for m in rows:
+        base = smallest.get((m.experiment, m.gpu, m.model, m.precision, m.num_gpus))
+        delta = energy_delta(m, base) if base and base.batch_size != m.batch_size else None
+        if delta:
+            out.append(delta)
+    return out
 
 
 def _conflict(other, primaries) -> Conflict:  # noqa: ANN001 - Measurement rows

@@ -77,7 +77,8 @@ def coverage(q: Query) -> dict[str, list[str]]:
     prim = load().primary()
     for field in ("gpu", "model", "precision", "batch_size", "engine"):
         relaxed = q.model_copy(update={field: None, **({"model_given": None} if field == "model" else {})})
-        values = sorted({str(getattr(m, field)) for m in prim if relaxed.matches(m)})
+        raw = {getattr(m, field) for m in prim if relaxed.matches(m)} - {None}
+        values = [str(v) for v in sorted(raw)]
         if values and getattr(q, "model_given" if field == "model" else field) is not None:
             out[f"{field}s measured for the other filters"] = values
     out["gpus"] = sorted({f"{m.gpu} ({m.engine})" for m in prim})

@@ -58,7 +58,7 @@ def recommend_config(
     latency_metric: Annotated[LatencyMetric, Field()] = "p99",
     num_gpus: Annotated[int | None, Field(ge=1, le=64, description="vLLM: GPUs per replica; null = any measured")] = None,
 ) -> RecommendResult:
-    """OPTIMIZE: precision and batch size (vLLM max_num_seqs, optionally under a latency deadline) for a model, GPU and use case, with reasons, rule checks against the data and rows."""
+    """OPTIMIZE: precision and batch size (vLLM max_num_seqs, optionally under a latency deadline) for a model, GPU and use case, with reasons and rows."""
     if model is None and params_b is None:
         raise ToolInputError("Give a model or params_b.")
     q = resolve(gpu, model, None, None, engine)

@@ -67,3 +67,11 @@ def test_exactly_one_volume_is_required():
 def test_region_without_price_says_so():
     res = estimate_cost(gpu="a800", model="Mistral-7B", requests_per_month=1e5, region="france")
     assert res.current.cost_usd_per_month is None and any("usd_per_kwh" in w for w in res.warnings)
+
+
+def test_estimates_name_their_regime_and_only_default_tokens_are_assumptions():
+    res = estimate_cost(gpu="h100", model="Llama-3.1-8B", batch_size=128, tokens_per_request=256, requests_per_month=1e6)
+    assert res.current.engine_version and res.current.regime == "serving_steady_state"
+    assert not any("tokens per request" in a for a in res.assumptions)
+    res = estimate_cost(gpu="h100", model="Llama-3.1-8B", batch_size=128, requests_per_month=1e6)
+    assert any("tokens per request" in a for a in res.assumptions)

@@ -42,3 +42,13 @@ def test_no_filter_is_an_input_error():
 def test_engine_filter_keeps_regimes_apart():
     res = lookup_measurement(gpu="h100", model="Llama-3.1-8B", engine="vllm")
     assert res.rows and all(r.engine == "vllm" and r.regime == "serving_steady_state" for r in res.rows)
+
+
+def test_batch_deltas_are_within_one_experiment():
+    rows = {m.row_id: m for m in load().measurements}
+    res = lookup_measurement(gpu="a800", model="Mistral-7B", precision="int8_pure")
+    assert res.vs_smallest_batch
+    for d in res.vs_smallest_batch:
+        new, base = (rows[r] for r in d.row_ids)
+        assert new.experiment == base.experiment and base.batch_size < new.batch_size
+        assert d.pct == round((new.energy_j_per_1k_tok - base.energy_j_per_1k_tok) / base.energy_j_per_1k_tok * 100, 1)
