@@ -75,27 +75,22 @@ def comparable(a: Measurement, b: Measurement) -> bool:
             and a.engine == b.engine and a.energy_basis in ("gross", "net_of_idle"))
 
 
+def _delta(field: str, new: Measurement, old: Measurement) -> Delta | None:
+    a, b = getattr(new, field), getattr(old, field)
+    if not comparable(new, old) or a is None or not b:
+        return None
+    return Delta(pct=pct_change(a, b), formula=f"({new.row_id}.{field} - {old.row_id}.{field}) / {old.row_id}.{field} x 100",
+                 row_ids=[new.row_id, old.row_id])
+
+
 def energy_delta(new: Measurement, old: Measurement) -> Delta | None:
     """Δ energy per 1k tokens of `new` vs `old`, or None when the rows are not comparable."""
-    if not comparable(new, old) or new.energy_j_per_1k_tok is None or not old.energy_j_per_1k_tok:
-        return None
-    return Delta(
-        pct=pct_change(new.energy_j_per_1k_tok, old.energy_j_per_1k_tok),
-        formula=(f"({new.row_id}.energy_j_per_1k_tok - {old.row_id}.energy_j_per_1k_tok)"
-                 f" / {old.row_id}.energy_j_per_1k_tok x 100"),
-        row_ids=[new.row_id, old.row_id],
-    )
+    return _delta("energy_j_per_1k_tok", new, old)
 
 
 def throughput_delta(new: Measurement, old: Measurement) -> Delta | None:
-    if not comparable(new, old) or new.throughput_tok_s is None or not old.throughput_tok_s:
-        return None
-    return Delta(
-        pct=pct_change(new.throughput_tok_s, old.throughput_tok_s),
-        formula=(f"({new.row_id}.throughput_tok_s - {old.row_id}.throughput_tok_s)"
-                 f" / {old.row_id}.throughput_tok_s x 100"),
-        row_ids=[new.row_id, old.row_id],
-    )
+    """Δ throughput of `new` vs `old`, or None when the rows are not comparable."""
+    return _delta("throughput_tok_s", new, old)
 
 
 def identity_warnings(rows: Iterable[Measurement]) -> list[str]:
