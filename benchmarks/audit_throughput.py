@@ -152,7 +152,7 @@ def _time_audit(audit: Auditor, name: str, text: str, timing: Timing) -> None:
     except (ToolInputError, SyntaxError) as exc:
         timing.audit_errors += 1
         timing.first_error = timing.first_error or f"{name}: {exc}"
-    except Exception as exc:  # noqa: BLE001 - a benchmark counts crashes instead of stopping
+    except Exception as exc:
         timing.crashes.append(f"{name}: {type(exc).__name__}: {str(exc)[:80]}")
     if getattr(report, "error", None):
         timing.audit_errors += 1

@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_module(module: str):  # noqa: ANN202 - a module object
+def _command_module(module: str):
     return import_module(f"ecocompute.commands.{module}")
 
 

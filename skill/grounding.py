@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any, Literal
 
-from ecocompute.messages import Transcript
 from pydantic import BaseModel, Field
+
+from ecocompute.messages import Transcript
 
 Status = Literal["verified", "unverified", "ignored"]
 

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
-from ecocompute import __version__
-from ecocompute.prompting import reference_documents, system_prompt
-from ecocompute.registry import TOOLS, ToolSpec, run_tool
-from ecocompute.schemas import to_mcp
 from mcp.server.mcpserver import MCPServer, UserMessage
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import TextResource
@@ -24,6 +20,11 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetad
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, CallToolResult, TextContent, ToolAnnotations
 from pydantic import ConfigDict
+
+from ecocompute import __version__
+from ecocompute.prompting import reference_documents, system_prompt
+from ecocompute.registry import TOOLS, ToolSpec, run_tool
+from ecocompute.schemas import to_mcp
 
 SERVER_NAME = "ecocompute"
 REFERENCE_URI = "ecocompute://references/{name}"

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+
 from ecocompute.grounding import GroundingReport, check_grounding, extract_numbers
 from ecocompute.messages import Message, ToolCall, ToolResult, ToolRun, Transcript
 from ecocompute.registry import run_tool

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from ecocompute.loop import run_agent
 from ecocompute.messages import Message, ModelError, Reply, ToolCall, ToolRun, Usage
 from ecocompute.providers.scripted import ScriptedModel, step

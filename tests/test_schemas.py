@@ -8,6 +8,8 @@ import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import pytest
+from pydantic import BaseModel, Field
+
 from ecocompute.registry import TOOLS, ToolSpec
 from ecocompute.schemas import (
     RENDERERS,
@@ -19,7 +21,6 @@ from ecocompute.schemas import (
     to_openai_chat,
     to_openai_responses,
 )
-from pydantic import BaseModel, Field
 
 
 class Window(BaseModel):

@@ -6,7 +6,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, Delta, RowView, energy_delta, identity_warnings, row_order, throughput_delta, view
+from ecocompute.tools.common import (
+    INT8_PURE_CAVEAT,
+    Basis,
+    Delta,
+    RowView,
+    energy_delta,
+    identity_warnings,
+    row_order,
+    throughput_delta,
+    view,
+)
 from ecocompute.tools.dataset import Measurement
 from ecocompute.tools.errors import ToolInputError
 from ecocompute.tools.query import coverage, other_rows, primary_rows, resolve

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from ecocompute.tools import evidence
 from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, Delta, energy_delta, row_order
 from ecocompute.tools.dataset import Measurement
-from ecocompute.tools.query import Query, primary_rows, resolve
+from ecocompute.tools.query import primary_rows, resolve
 from ecocompute.tools.recommend import UseCase
 
 Pattern = Literal["int8_decomposition", "small_model_nf4", "batch_one_in_production", "power_not_energy", "none"]

@@ -159,7 +159,7 @@ def _r(x: float | None) -> float | None:
     return None if x is None else float(f"{x:.4g}")
 
 
-def _energy(q: Query, engine: str, prec: str, bs: int, rows: list[Measurement]):  # noqa: ANN202
+def _energy(q: Query, engine: str, prec: str, bs: int, rows: list[Measurement]):
     exact = sorted((m for m in rows if m.batch_size == bs), key=row_order)
     if exact:
         m = exact[0]
@@ -170,7 +170,7 @@ def _energy(q: Query, engine: str, prec: str, bs: int, rows: list[Measurement]):
     return _by_size(q, engine, prec, bs)
 
 
-def _interpolate(rows: list[Measurement], bs: int):  # noqa: ANN202
+def _interpolate(rows: list[Measurement], bs: int):
     best_exp = max({m.experiment for m in rows}, key=lambda e: sum(m.experiment == e for m in rows))
     sweep = sorted((m for m in rows if m.experiment == best_exp and m.batch_size), key=lambda m: m.batch_size)
     lower = [m for m in sweep if m.batch_size < bs]
@@ -187,7 +187,7 @@ def _interpolate(rows: list[Measurement], bs: int):  # noqa: ANN202
             f"batch {bs} not measured; nearest measured batch {near.batch_size} ({near.row_id}) used as an {direction}", [])
 
 
-def _by_size(q: Query, engine: str, prec: str, bs: int):  # noqa: ANN202
+def _by_size(q: Query, engine: str, prec: str, bs: int):
     size = q.model_params_b or next((m.params_b for m in load().measurements if m.model == q.model and m.params_b), None)
     pool = [m for m in load().primary() if m.gpu == q.gpu and m.engine == engine and m.precision == prec
             and m.energy_j_per_1k_tok and m.params_b and m.num_gpus == 1]
@@ -199,7 +199,7 @@ def _by_size(q: Query, engine: str, prec: str, bs: int):  # noqa: ANN202
             f"not measured; scaled from {anchor.model} ({anchor.row_id}, {anchor.params_b:g}B, batch {anchor.batch_size}) by parameter count; range x0.5 to x2", [])
 
 
-def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple, warnings: list[str]):  # noqa: ANN202
+def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple, warnings: list[str]):
     try:
         rec = recommend_config(gpu=q.gpu, model=q.model or q.model_given, use_case=use_case, engine=current.engine)
     except ToolInputError as exc:

@@ -11,7 +11,7 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from ecocompute.tools.common import Basis, INT8_PURE_CAVEAT, comparable, pct_change
+from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, comparable, pct_change
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.names import model_params_b  # noqa: F401 - part of this module's interface
 

@@ -84,7 +84,7 @@ def _batch_deltas(rows: list[Measurement]) -> list[Delta]:
     return out
 
 
-def _conflict(other, primaries) -> Conflict:  # noqa: ANN001 - Measurement rows
+def _conflict(other, primaries) -> Conflict:
     same = [p for p in primaries if (p.gpu, p.model, p.precision, p.engine) == (other.gpu, other.model, other.precision, other.engine)
             and (other.batch_size is None or p.batch_size == other.batch_size)]
     ref = same[0] if same else None

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     return _finish(report, args, baseline)
 
 
-def _settings(args: argparse.Namespace, model_id: str):  # noqa: ANN202 - RunSettings
+def _settings(args: argparse.Namespace, model_id: str):
     from ecocompute.evalkit.cassettes import Scrubber
     from ecocompute.evalkit.judge import make_judge
     from ecocompute.evalkit.runner import CassettePlan, RunSettings
@@ -94,7 +94,7 @@ def _settings(args: argparse.Namespace, model_id: str):  # noqa: ANN202 - RunSet
                             model_id=model_id, scrubber=Scrubber(secrets))
     make_model(model_id, base_url=args.base_url, api_key=key)  # fail fast: missing key, unknown provider
 
-    def make():  # noqa: ANN202 - a Model
+    def make():
         return make_model(model_id, base_url=args.base_url, api_key=key, max_retries=0 if args.replay else 1)
 
     judge = make_judge(make_model(args.judge)) if args.judge else None
@@ -103,13 +103,13 @@ def _settings(args: argparse.Namespace, model_id: str):  # noqa: ANN202 - RunSet
                        tools=_tools(with_skill), judge=judge, cassettes=plan)
 
 
-def _tools(with_skill: bool):  # noqa: ANN202 - tuple of ToolSpec
+def _tools(with_skill: bool):
     from ecocompute.registry import TOOLS
 
     return TOOLS if with_skill else ()
 
 
-def _run_with_progress(scenarios, settings, jobs: int):  # noqa: ANN001, ANN202
+def _run_with_progress(scenarios, settings, jobs: int):
     from rich.progress import Progress
 
     from ecocompute.evalkit.runner import run_all
@@ -119,13 +119,13 @@ def _run_with_progress(scenarios, settings, jobs: int):  # noqa: ANN001, ANN202
         return run_all(scenarios, settings, jobs=jobs, progress=lambda _r: progress.advance(task))
 
 
-def _console():  # noqa: ANN202
+def _console():
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
 
 
-def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) -> int:  # noqa: ANN001
+def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) -> int:
     from ecocompute.evalkit import report as rep
 
     print(rep.text_summary(report))

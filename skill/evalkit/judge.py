@@ -35,7 +35,7 @@ def parse_verdict(text: str) -> Verdict:
     return Verdict(grader="judge", passed=data["passed"], why=str(data.get("why", "")))
 
 
-def make_judge(model: Model):  # noqa: ANN201 - returns a Judge callable
+def make_judge(model: Model):
     """A judge over `model`: one request per scenario with a rubric, no tools."""
 
     def judge(scenario: Scenario, transcript: Transcript) -> Verdict:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import anthropic
+
 from ecocompute.messages import Message, ModelError, Reply, ToolCall, Usage
 from ecocompute.providers.base import connection_error, status_error, timeout_error
 from ecocompute.schemas import to_anthropic

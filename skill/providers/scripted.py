@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecocompute.messages import Message, ModelError, Reply, ToolCall
 from pydantic import ValidationError
+
+from ecocompute.messages import Message, ModelError, Reply, ToolCall
 
 if TYPE_CHECKING:
     from ecocompute.registry import ToolSpec

@@ -15,12 +15,13 @@ import skills_ref
 from skills_ref.parser import parse_frontmatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `snapshots` lives in tests/
+from snapshots import assert_snapshot
+
 from ecocompute.cli import main
 from ecocompute.commands.export import FORMATS, MAX_CHARS, bounded, run_script
 from ecocompute.prompting import reference_documents
 from ecocompute.registry import TOOLS, run_tool, tool_names
 from ecocompute.schemas import export_all
-from snapshots import assert_snapshot
 
 INT8_SOURCE = (
     "from transformers import AutoModelForCausalLM\n"

@@ -6,8 +6,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ecocompute.evalkit.graders import Verdict
-from ecocompute.evalkit.report import (Report, by_paradox, by_protocol, load_baseline, regressions, text_summary,
-                                       write_json, write_junit)
+from ecocompute.evalkit.report import (
+    Report,
+    by_paradox,
+    by_protocol,
+    load_baseline,
+    regressions,
+    text_summary,
+    write_json,
+    write_junit,
+)
 from ecocompute.evalkit.runner import ScenarioResult
 from ecocompute.evalkit.schema import Tags
 

@@ -11,14 +11,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `support` lives in tests/
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # hostile_helpers
 
-from hostile_helpers import Outcome  # noqa: E402
-from support.loopback import ScriptedServer  # noqa: E402
+from hostile_helpers import Outcome
+from support.loopback import ScriptedServer
 
-from ecocompute.cli import main  # noqa: E402
+from ecocompute.cli import main
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # noqa: ANN201 - a callable
+def cli(capsys: pytest.CaptureFixture[str]):
     """Run `main(argv)` in-process; argparse's SystemExit becomes an exit code."""
 
     def run(*argv: str) -> Outcome:

@@ -21,7 +21,7 @@ INT8 = (
     "from transformers import AutoModelForCausalLM\n"
     "model = AutoModelForCausalLM.from_pretrained('mistralai/Mistral-7B-v0.1', load_in_8bit=True)\n"
 )
-def _json_report(outcome) -> dict:  # noqa: ANN001
+def _json_report(outcome) -> dict:
     assert "Traceback" not in outcome.err, outcome.err[-1500:]
     return json.loads(outcome.out)
 

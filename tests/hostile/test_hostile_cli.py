@@ -54,20 +54,20 @@ MODEL_CONFIG: dict[str, list[str]] = {
 
 
 @pytest.mark.parametrize("label", list(BAD_INPUT))
-def test_bad_input_exits_2_with_one_sentence(cli, label: str) -> None:  # noqa: ANN001
+def test_bad_input_exits_2_with_one_sentence(cli, label: str) -> None:
     outcome = cli(*BAD_INPUT[label])
     assert outcome.code == 2, (outcome.code, outcome.err[-500:])
     outcome.assert_one_sentence()
 
 
 @pytest.mark.parametrize("label", list(MODEL_CONFIG))
-def test_model_configuration_errors_exit_3_with_one_sentence(cli, label: str) -> None:  # noqa: ANN001
+def test_model_configuration_errors_exit_3_with_one_sentence(cli, label: str) -> None:
     outcome = cli(*MODEL_CONFIG[label])
     assert outcome.code == 3, (outcome.code, outcome.err[-500:])
     outcome.assert_one_sentence()
 
 
-def test_garbage_model_script_exits_3(cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_garbage_model_script_exits_3(cli, tmp_path: Path) -> None:
     script = tmp_path / "steps.json"
     script.write_text('[{"text": 5, "tool_calls": "nope"}]', encoding="utf-8")
     outcome = cli("ask", "q", "-m", f"scripted:{script}")
@@ -77,13 +77,13 @@ def test_garbage_model_script_exits_3(cli, tmp_path: Path) -> None:  # noqa: ANN
 
 @pytest.mark.parametrize("args", ["[" * 100_000 + "]" * 100_000,
                                   '{"gpu": ' + "[" * 100_000 + "]" * 100_000 + "}"])
-def test_deeply_nested_json_args_exit_2(cli, args: str) -> None:  # noqa: ANN001
+def test_deeply_nested_json_args_exit_2(cli, args: str) -> None:
     outcome = cli(*LOOKUP, args)
     assert outcome.code == 2
     outcome.assert_one_sentence()
 
 
-def test_valid_call_still_prints_json_after_hostile_ones(cli) -> None:  # noqa: ANN001
+def test_valid_call_still_prints_json_after_hostile_ones(cli) -> None:
     cli(*LOOKUP, "{bad")
     outcome = cli(*LOOKUP, '{"gpu": "rtx4090d", "model": "Mistral-7B"}')
     assert outcome.code == 0 and outcome.err == ""

@@ -30,7 +30,7 @@ def _error(provider: str, status: int) -> Planned:
     return anthropic_error(status, kind, "planned failure")
 
 
-def _model(provider: str, url: str, **options: object):  # noqa: ANN202
+def _model(provider: str, url: str, **options: object):
     base = f"{url}/v1" if provider == "openai" else url
     return make_model(f"{provider}:{MODEL}", base_url=base, api_key=KEY, max_retries=0, **options)
 
@@ -78,7 +78,7 @@ def test_connection_refused_ends_in_one_sentence(closed_port_url: str, provider:
     assert info.value.kind == "connection" and "\n" not in info.value.message
 
 
-def _ask(provider: str, url: str):  # noqa: ANN202
+def _ask(provider: str, url: str):
     base = f"{url}/v1" if provider == "openai" else url
     env = clean_env(ANTHROPIC_API_KEY=KEY) if provider == "anthropic" else clean_env()
     return run_cli("ask", "Is INT8 cheaper than FP16?", "-m", f"{provider}:{MODEL}", "--base-url", base,

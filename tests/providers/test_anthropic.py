@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 import vcr
-from ecocompute.messages import Message, ModelError, ToolResult
-from ecocompute.providers.anthropic import to_wire
-from ecocompute.providers.base import make_model
 from support.loopback import ScriptedServer, anthropic_error, anthropic_reply
 from support.recording import FAKE_KEYS
 from support.tools import test_tool_spec
+
+from ecocompute.messages import Message, ModelError, ToolResult
+from ecocompute.providers.anthropic import to_wire
+from ecocompute.providers.base import make_model
 
 KEY = FAKE_KEYS[1]
 TOOL = test_tool_spec()

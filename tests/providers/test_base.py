@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from ecocompute.messages import ModelError
 from ecocompute.providers.base import Model, make_model, split_model_id
 from ecocompute.providers.scripted import ScriptedModel

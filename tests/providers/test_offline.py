@@ -128,7 +128,7 @@ def test_stated_assumptions_are_echoed_by_the_tools() -> None:
     assert_grounded(transcript)
 
 
-def _tools():  # noqa: ANN202 - the registry's ToolSpec tuple
+def _tools():
     from ecocompute.registry import TOOLS
 
     return TOOLS

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import vcr
-from ecocompute.messages import Message, ModelError, ToolResult
-from ecocompute.providers.base import make_model
 from support.loopback import ScriptedServer, openai_error, openai_reply
 from support.recording import FAKE_KEYS
 from support.tools import test_tool_spec
+
+from ecocompute.messages import Message, ModelError, ToolResult
+from ecocompute.providers.base import make_model
 
 KEY = FAKE_KEYS[0]
 TOOL = test_tool_spec()

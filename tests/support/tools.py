@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from ecocompute.registry import ToolSpec
 from pydantic import BaseModel, Field
+
+from ecocompute.registry import ToolSpec
 
 
 class Reading(BaseModel):

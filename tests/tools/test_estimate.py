@@ -3,8 +3,8 @@ import math
 import pytest
 
 from ecocompute.tools.dataset import load
-from ecocompute.tools.estimate import DEFAULT_PUE, estimate_cost
 from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.estimate import DEFAULT_PUE, estimate_cost
 
 ROWS = {m.row_id: m for m in load().measurements}
 

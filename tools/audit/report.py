@@ -57,7 +57,7 @@ def render_text(reports: list[FileReport], seconds: float, colour: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finding_lines(f: Finding, paint, seen: bool) -> list[str]:  # noqa: ANN001 - a local colouring function
+def _finding_lines(f: Finding, paint, seen: bool) -> list[str]:
     head = f"  {f.line}:{f.column}  {paint(f.severity, f.severity)}  {f.rule_id} {f.name}  {f.message}"
     fix = f.fix.replace("\n", "\n          ")
     rows = f.impact.row_ids

@@ -193,7 +193,7 @@ def _unary(r: Resolver, node: ast.UnaryOp, scope: int, depth: int) -> object:
 
 def _dict(r: Resolver, node: ast.Dict, scope: int, depth: int) -> object:
     out = DictValue()
-    for key, item in zip(node.keys, node.values):
+    for key, item in zip(node.keys, node.values, strict=True):
         if key is None:
             inner = r.value(item, scope, depth)
             if isinstance(inner, DictValue):

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import ast
 
-from ecocompute.tools.audit.calls import (Hit, Quant, is_bnb_config, is_model_load, is_pipeline, model_id,
-                                          model_label, model_size, quant_of, with_keyword)
+from ecocompute.tools.audit.calls import (
+    Hit,
+    Quant,
+    is_bnb_config,
+    is_model_load,
+    is_pipeline,
+    model_id,
+    model_label,
+    model_size,
+    quant_of,
+    with_keyword,
+)
 from ecocompute.tools.audit.collect import CallSite, Facts
 from ecocompute.tools.audit.resolve import UNKNOWN, CallValue, Resolver
 

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import ast
 
-from ecocompute.tools.audit.calls import (Hit, effective_kwargs, is_fp32, is_model_load, loads, model_id,
-                                          model_label, model_size, with_keyword)
+from ecocompute.tools.audit.calls import (
+    Hit,
+    effective_kwargs,
+    is_fp32,
+    is_model_load,
+    loads,
+    model_id,
+    model_label,
+    model_size,
+    with_keyword,
+)
 from ecocompute.tools.audit.collect import CallSite, Facts
-from ecocompute.tools.audit.resolve import CallValue, Resolver
+from ecocompute.tools.audit.resolve import Resolver
 
 LARGE_MODEL_MIN_B = 1.0  # policy boundary for "large" (LLM scale), not a measurement
 _KV_MESSAGE = ("use_cache=False disables the KV cache, so every generated token recomputes attention over "

@@ -28,7 +28,7 @@ def bare_parse(paths: list[str]) -> int:
     return failures
 
 
-def best(func, *args) -> tuple[float, object]:  # noqa: ANN001
+def best(func, *args) -> tuple[float, object]:
     times, result = [], None
     for _ in range(3):
         start = time.perf_counter()
