@@ -13,14 +13,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ecocompute.offline import extract as ex
 from ecocompute.offline import lexicon as lx
+from ecocompute.offline.extract import NOT_ALNUM_BEFORE, dedupe
 from ecocompute.tools.dataset import load
 from ecocompute.tools.errors import ToolInputError
-from ecocompute.tools.names import gpu_key, model_key, params_from_name, precision_key
+from ecocompute.tools.names import gpu_key, model_key, params_from_name
 
 Protocol = Literal["OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"]
-NOT_ALNUM_BEFORE = r"(?<![A-Za-z0-9_])"
-NOT_ALNUM_AFTER = r"(?![A-Za-z0-9_])"
 FENCE = re.compile(r"```[ \t]*([\w+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
 ATTACHED = re.compile(r"Attached file:?\s*`?([^`\n]+?)`?\s*\n", re.IGNORECASE)
 
@@ -77,21 +77,21 @@ def parse(text: str) -> Intent:
     """The intent of one question."""
     code, code_name = _code(text)
     prose = FENCE.sub(" ", text) if code else text
-    flags, flag_precisions = _flags(text)
+    flags, flag_precisions = ex.flags(text)
     intent = Intent(
         language="zh" if re.search(r"[\u4e00-\u9fff]", prose) else "en",
         models=_models(prose), params_b=_bare_size(prose), gpus=_gpus(prose), unknown_gpus=_unknown_gpus(prose),
-        num_gpus=_gpu_count(prose), precisions=_dedupe(flag_precisions + _precision_words(prose)), flags=flags,
-        batch_size=_batch(prose), engine=_engine(prose), unmeasured_engine=_unmeasured_engine(prose),
-        deadline_ms=_deadline(prose), latency_metric=_metric(prose), tokens_per_request=_tokens(prose),
-        region=_region(prose), usd_per_kwh=_price(prose), use_case=_use_case(prose), code=code, code_name=code_name,
-        symptoms=_symptoms(prose), observed_power_w=_first_float(lx.OBSERVED_POWER, prose),
-        observed_tokens_per_s=_first_float(lx.OBSERVED_SPEED, prose), batch_sizes=_batches(prose),
+        num_gpus=_gpu_count(prose), precisions=dedupe(flag_precisions + ex.precision_words(prose)), flags=flags,
+        batch_size=ex.batch(prose), engine=ex.engine(prose), unmeasured_engine=ex.unmeasured_engine(prose),
+        deadline_ms=ex.deadline(prose), latency_metric=ex.metric(prose), tokens_per_request=ex.tokens(prose),
+        region=ex.region(prose), usd_per_kwh=ex.price(prose), use_case=ex.use_case(prose), code=code, code_name=code_name,
+        symptoms=ex.symptoms(prose), observed_power_w=ex.first_float(lx.OBSERVED_POWER, prose),
+        observed_tokens_per_s=ex.first_float(lx.OBSERVED_SPEED, prose), batch_sizes=ex.batches(prose),
         batch_range=bool(lx.BATCH_RANGE.search(prose)), lookup=bool(lx.LOOKUP.search(prose)),
-        unknown_precisions=_unknown_precisions(prose), unmeasured_settings=_unmeasured(prose),
+        unknown_precisions=ex.unknown_precisions(prose), unmeasured_settings=ex.unmeasured(prose),
         claimed_j_per_request=[float(x) for x in lx.ENERGY_CLAIM.findall(prose)],
     )
-    per_month, per_day = _volume(prose)
+    per_month, per_day = ex.volume(prose)
     intent.requests_per_month, intent.requests_per_day = per_month, per_day
     if intent.engine is None and re.search(r"max_num_seqs", prose):
         intent.engine = "vllm"
@@ -111,7 +111,7 @@ def _focus_on_question(prose: str, intent: Intent) -> None:
     gpus = _gpus(focus)
     if gpus:
         intent.gpus = gpus + [g for g in intent.gpus if g not in gpus]
-    engine, batch = _engine(focus), _batch(focus)
+    engine, batch = ex.engine(focus), ex.batch(focus)
     if engine or re.search(r"max_num_seqs", focus):
         intent.engine = engine or "vllm"
     if batch is not None:
@@ -143,10 +143,6 @@ def is_follow_up(text: str, intent: Intent) -> bool:
     return bool(lx.FOLLOW_UP.search(text)) or (intent.code is None and ((short and not intent.models) or names_nothing))
 
 
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
 def _code(text: str) -> tuple[str | None, str | None]:
     blocks = [(lang, body) for lang, body in FENCE.findall(text) if body.strip()]
     named = ATTACHED.search(text)
@@ -168,7 +164,7 @@ def _gpus(text: str) -> list[str]:
             found.append((match.start(), gpu_key(match.group(0))))
         except ToolInputError:
             found.append((match.start(), match.group(0).strip()))
-    return _dedupe([g for _, g in sorted(found)])
+    return dedupe([g for _, g in sorted(found)])
 
 
 def _unknown_gpus(text: str) -> list[str]:
@@ -211,7 +207,7 @@ def _models(text: str) -> list[str]:
             taken.append(span)
             hits.append((span[0], name))
     hits += _family_hits(text)
-    known = _dedupe([name for _, name in sorted(hits)])
+    known = dedupe([name for _, name in sorted(hits)])
     return known + [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
 
 
@@ -241,149 +237,12 @@ def _sized_names(text: str) -> list[str]:
         if name.split("-")[0].split()[0].lower() in lx.NOT_A_MODEL:
             continue
         out.append(model_key(name) or name)
-    return _dedupe(out)
+    return dedupe(out)
 
 
 def _bare_size(text: str) -> float | None:
     match = lx.BARE_SIZE.search(text)
     return params_from_name(match.group(1)) if match else None
-
-
-def _flags(text: str) -> tuple[list[str], list[str]]:
-    flags, precisions = [], []
-    eight = re.search(r"load_in_8bit\s*[=:]\s*True", text)
-    threshold = re.search(r"llm_int8_threshold\s*[=:]\s*([0-9.]+)", text)
-    four = re.search(r"load_in_4bit\s*[=:]\s*True", text)
-    if eight:
-        flags.append("load_in_8bit=True")
-    if threshold:
-        flags.append(f"llm_int8_threshold={threshold.group(1)}")
-    if four:
-        flags.append("load_in_4bit=True")
-    if eight or threshold:
-        pure = threshold is not None and float(threshold.group(1).rstrip(".") or 0) == 0.0
-        precisions.append("int8_pure" if pure else "int8_default")
-    if four:
-        precisions.append("nf4_dq" if re.search(r"bnb_4bit_use_double_quant\s*=\s*True", text) else "nf4")
-    return flags, precisions
-
-
-def _precision_words(text: str) -> list[str]:
-    found = []
-    for precision, pattern in lx.PRECISION_WORDS:
-        for match in pattern.finditer(text):
-            found.append((match.start(), precision))
-    ordered = [p for _, p in sorted(found)]
-    if "int8_pure" in ordered and "int8_default" in ordered and not re.search(r"(default|默认)", text, re.IGNORECASE):
-        ordered = [p for p in ordered if p != "int8_default"]
-    return _dedupe(ordered)
-
-
-def _batch(text: str) -> int | None:
-    match = lx.BATCH.search(text)
-    return int(match.group(1)) if match else None
-
-
-def _batches(text: str) -> list[int]:
-    """Every batch size named ("max_num_seqs 256 than at 8" names 256 and 8; "from batch 1 to 64" both ends)."""
-    found = [(m.start(1), int(m.group(1))) for m in lx.BATCH.finditer(text)]
-    for m in lx.BATCH.finditer(text):
-        tail = re.match(r"\s*(?:and|or|than\s+(?:at\s+)?|vs\.?|versus|to|和|与|,)\s*(?:at\s+)?(\d{1,5})" + NOT_ALNUM_AFTER, text[m.end():], re.IGNORECASE)
-        if tail:
-            found.append((m.end() + tail.start(1), int(tail.group(1))))
-    return _dedupe([b for _, b in sorted(found)])
-
-
-def _unknown_precisions(text: str) -> list[str]:
-    """Precision-like names (INT3, FP6) the tools do not know; passed on so the tool's error names what is covered."""
-    out = []
-    for match in lx.UNKNOWN_PRECISION.finditer(text):
-        try:
-            precision_key(match.group(0))
-        except ToolInputError:
-            out.append(match.group(0))
-    return _dedupe(out)
-
-
-def _unmeasured(text: str) -> list[str]:
-    return [name for pattern, name in lx.UNMEASURED_SETTINGS if re.search(pattern, text, re.IGNORECASE)]
-
-
-def _engine(text: str) -> str | None:
-    if re.search(NOT_ALNUM_BEFORE + r"vllm" + NOT_ALNUM_AFTER, text, re.IGNORECASE):
-        return "vllm"
-    if re.search(r"transformers|hugging\s*face|\bHF\b|generate\(\)|from_pretrained|eager", text, re.IGNORECASE):
-        return "transformers"
-    return None
-
-
-def _unmeasured_engine(text: str) -> str | None:
-    for pattern, name in lx.OTHER_ENGINES:
-        if re.search(pattern, text, re.IGNORECASE):
-            return name
-    return None
-
-
-def _deadline(text: str) -> float | None:
-    if not lx.LATENCY_WORD.search(text):
-        return None
-    match = lx.MILLISECONDS.search(text)
-    return float(match.group(1)) if match else None
-
-
-def _metric(text: str) -> Literal["median", "p99"] | None:
-    if re.search(r"p99|99th|99\s*分位|P99", text, re.IGNORECASE):
-        return "p99"
-    if re.search(r"median|p50|中位", text, re.IGNORECASE):
-        return "median"
-    return None
-
-
-def _tokens(text: str) -> float | None:
-    for pattern in lx.TOKENS_PER_REQUEST:
-        match = pattern.search(text)
-        if match:
-            return lx.quantity(match.group(1))
-    return None
-
-
-def _volume(text: str) -> tuple[float | None, float | None]:
-    match = lx.VOLUME.search(text) or lx.VOLUME_ZH.search(text)
-    if not match:
-        return None, None
-    amount = lx.quantity(match.group("n"))
-    window = text[max(0, match.start() - 20):match.end() + 25]
-    if lx.PER_DAY.search(window):
-        return None, amount
-    return amount, None
-
-
-def _first_float(pattern: re.Pattern[str], text: str) -> float | None:
-    match = pattern.search(text)
-    return float(match.group(1)) if match else None
-
-
-def _region(text: str) -> str | None:
-    for pattern, region in lx.REGIONS:
-        if re.search(pattern, text, re.IGNORECASE):
-            return region
-    return None
-
-
-def _price(text: str) -> float | None:
-    match = lx.PRICE.search(text)
-    return float(match.group(1) or match.group(2)) if match else None
-
-
-def _use_case(text: str) -> Literal["interactive", "api", "batch"] | None:
-    for pattern, case in lx.USE_CASES:
-        if re.search(pattern, text, re.IGNORECASE):
-            return case
-    return None
-
-
-def _symptoms(text: str) -> list[str]:
-    return [name for pattern, name in lx.SYMPTOMS if re.search(pattern, text, re.IGNORECASE)]
 
 
 def _protocol(text: str, intent: Intent) -> Protocol | None:
