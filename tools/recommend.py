@@ -118,6 +118,9 @@ def _transformers(q: Query, size: float | None, use_case: UseCase, vram: float |
             reasons.append(f"{pick.precision} uses {pct_change(pick.energy_j_per_1k_tok, fp16.energy_j_per_1k_tok):+.1f}% energy per token vs FP16 on {q.gpu} ({pick.row_id} vs {fp16.row_id}, experiment {pick.experiment}).")
         else:
             reasons.append(f"FP16 has the lowest measured energy per token among FP16, NF4 and INT8 (threshold 0.0) on {q.gpu} ({fp16.row_id}, experiment {fp16.experiment}).")
+        reasons += [f"{m.precision} uses {pct_change(m.energy_j_per_1k_tok, fp16.energy_j_per_1k_tok):+.1f}% energy per token vs FP16 "
+                    f"({m.row_id} vs {fp16.row_id})." for m in sorted(group, key=lambda m: m.precision)
+                    if m is not pick and m is not fp16 and m.energy_j_per_1k_tok and comparable(m, fp16)]
         data_says = precision
     else:
         precision, basis, data_says = rule_prec or "fp16", "extrapolated", None
