@@ -11,3 +11,17 @@ sys.path.insert(0, str(Path(__file__).parent))  # `support` (loopback server, ca
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--record-mode", default="none",
                      help="vcrpy record mode for cassettes: none (replay only), once, new_episodes, all")
+
+
+# Tests that open HTTP clients or subprocess pipes; after them a garbage collection makes a leaked
+# socket warn (and fail, filterwarnings = error) in the test that leaked it, not at random later.
+_NETWORK_TESTS = ("providers", "test_ask", "test_eval", "cassettes", "test_loop", "test_scenarios")
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after_network_tests(request: pytest.FixtureRequest):
+    yield
+    if any(part in str(request.node.path) for part in _NETWORK_TESTS):
+        import gc
+
+        gc.collect()

@@ -5,6 +5,7 @@ The only module that imports `anthropic`; it knows `tool_use` / `tool_result` / 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,8 @@ class AnthropicModel:
         self.max_tokens = max_tokens
         self._client = client
         self._timeout = timeout
+        # Close the connection pool when the model goes away, so no socket is left to the GC.
+        self.close = weakref.finalize(self, client.close)
 
     def complete(self, system: str, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
         extra: dict[str, Any] = {"tools": [to_anthropic(t) for t in tools]} if tools else {}

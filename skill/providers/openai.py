@@ -5,6 +5,7 @@ The only module that imports `openai`; it knows the wire format `{"role": "tool"
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,8 @@ class OpenAIChatModel:
         self.name = name
         self._client = client
         self._timeout = timeout
+        # Close the connection pool when the model goes away, so no socket is left to the GC.
+        self.close = weakref.finalize(self, client.close)
 
     def complete(self, system: str, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
         wire = [{"role": "system", "content": system}] if system else []
