@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from ecocompute.registry import get_tool, run_tool
 
@@ -52,7 +51,3 @@ def run(args: argparse.Namespace) -> int:
     render.show(args.tool, outcome.content)
     return 0
 
-
-def main_json(tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    """The JSON a friendly command would print (used by tests)."""
-    return run_tool(tool, arguments).content
