@@ -14,6 +14,9 @@ from importlib import import_module
 from ecocompute import __version__
 from ecocompute.tools.errors import ToolInputError
 
+DESCRIPTION = ("EcoCompute: advice on running LLMs on NVIDIA GPUs without wasting energy. Every number "
+               "comes from a deterministic tool over measured data, with the rows behind it.")
+
 # name -> (module under ecocompute.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("ask", "Ask a question; answered by the offline engine or a model (-m provider:model)."),
@@ -41,7 +44,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ecocompute", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="ecocompute", description=DESCRIPTION,
+                     epilog="Start with: ecocompute ask \"...\" (no API key needed), or ecocompute tool --list.")
     parser.add_argument("--version", action="version", version=f"ecocompute {__version__}")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
