@@ -1,11 +1,15 @@
 """Root test configuration: options that must exist before sub-directory conftests load."""
 
+import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # `support` (loopback server, cassette recorder)
+
+from support.loopback import ScriptedServer
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,3 +29,19 @@ def _collect_garbage_after_network_tests(request: pytest.FixtureRequest):
         import gc
 
         gc.collect()
+
+
+@pytest.fixture
+def loopback() -> Iterator[ScriptedServer]:
+    """The scripted OpenAI-/Anthropic-compatible server on 127.0.0.1 (ephemeral port)."""
+    with ScriptedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A loopback URL nobody listens on (bound, then closed), for connection-refused tests."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `support` lives 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # hostile_helpers
 
 from hostile_helpers import Outcome
-from support.loopback import ScriptedServer
 
 from ecocompute.cli import main
 
@@ -31,19 +29,3 @@ def cli(capsys: pytest.CaptureFixture[str]):
 
     return run
 
-
-@pytest.fixture
-def loopback() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as server:
-        yield server
-
-
-@pytest.fixture
-def closed_port_url() -> str:
-    """A loopback URL nobody listens on (bound, then closed), for connection-refused tests."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/v1"
