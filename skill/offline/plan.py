@@ -210,9 +210,10 @@ def _estimate(intent: Intent, out: Plan) -> None:
     args["tokens_per_request"] = intent.tokens_per_request or DEFAULT_TOKENS_PER_REQUEST
     if intent.tokens_per_request is None:
         out.assumptions.append(f"{DEFAULT_TOKENS_PER_REQUEST} generated tokens per request assumed")
-    args["region"] = intent.region or "us"
+    default_region = "china" if intent.language == "zh" else "us"  # the question's language as the best hint
+    args["region"] = intent.region or default_region
     if intent.region is None:
-        out.assumptions.append("no region stated: US grid and price assumed")
+        out.assumptions.append(f"no region stated: {'China' if default_region == 'china' else 'US'} grid and price assumed")
     if intent.usd_per_kwh is not None:
         args["usd_per_kwh"] = intent.usd_per_kwh
     if intent.use_case:

@@ -163,3 +163,12 @@ def test_follow_up_that_names_no_model_keeps_the_model() -> None:
     rec = [r for r in second.tool_runs if r.call.name == "recommend_config"][-1]
     assert rec.call.arguments["model"] == "TinyLlama-1.1B"
     assert "Precision: **FP16**" in second.answer
+
+
+def test_region_default_follows_the_language_and_is_stated() -> None:
+    zh = ask("我们每天有10万次请求，用RTX 4090D跑Qwen2.5-7B，每月电费多少？")
+    en = ask("We serve 100k requests a day with Qwen2.5-7B on an RTX 4090D. What is the monthly bill?")
+    regions = [next(r.call.arguments["region"] for r in t.tool_runs if r.call.name == "estimate_cost") for t in (zh, en)]
+    assert regions == ["china", "us"]
+    assert "China grid and price assumed" in zh.answer and "US grid and price assumed" in en.answer
+    assert_grounded(zh)
