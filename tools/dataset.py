@@ -9,7 +9,7 @@ every tool result that uses one repeats it.
 from __future__ import annotations
 
 import csv
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -115,6 +115,14 @@ class Dataset(BaseModel):
     measurements: tuple[Measurement, ...]
     gpus: dict[str, GpuProfile]
     regions: dict[str, Region]
+
+    def row(self, row_id: str) -> Measurement:
+        """The row with this id (ids are unique; see references/data/README.md)."""
+        return self._by_id[row_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Measurement]:
+        return {m.row_id: m for m in self.measurements}
 
     def primary(self) -> list[Measurement]:
         return [m for m in self.measurements if m.role == "primary"]

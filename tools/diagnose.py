@@ -68,7 +68,7 @@ def diagnose(
     """DIAGNOSE slow or power-hungry inference: the matching pattern (INT8 decomposition, small-model NF4, batch 1, power mistaken for energy), evidence rows, fix, expected gain."""
     prec = _effective_precision(precision, load_in_8bit, llm_int8_threshold, load_in_4bit)
     q = resolve(gpu, model, None, None, "transformers")
-    size = q.model_params_b or next((m.params_b for m in primary_rows(q) if m.params_b), None) if q.model_given else None
+    size = q.model_params_b
     rows = primary_rows(q) if q.model else []
     findings = [f for f in (_int8(prec, rows), _nf4(prec, size, rows), _batch(batch_size, use_case),
                             _power(prec, rows, observed_power_w, observed_tokens_per_s)) if f]

@@ -143,7 +143,7 @@ def _estimate(q: Query, precision: str | None, batch: int | None, monthly: float
     engine, prec, rows = _pick_rows(q, precision, batch)
     bs = batch or min((m.batch_size or 1 for m in rows), default=1)
     e1k, rng, basis, ids, how, others = _energy(q, engine, prec, bs, rows)
-    anchor = next((m for m in load().measurements if ids and m.row_id == ids[0]), None)
+    anchor = load().row(ids[0]) if ids else None
     per_req = e1k * tokens / 1000 if e1k is not None else None
     kwh = per_req * monthly * pue / 3.6e6 if per_req is not None else None
     return ConfigEstimate(
@@ -188,7 +188,7 @@ def _interpolate(rows: list[Measurement], bs: int):
 
 
 def _by_size(q: Query, engine: str, prec: str, bs: int):
-    size = q.model_params_b or next((m.params_b for m in load().measurements if m.model == q.model and m.params_b), None)
+    size = q.model_params_b
     pool = [m for m in load().primary() if m.gpu == q.gpu and m.engine == engine and m.precision == prec
             and m.energy_j_per_1k_tok and m.params_b and m.num_gpus == 1]
     if size is None or not pool:
@@ -216,8 +216,7 @@ def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple
                         "over the current one in the data; keep the current configuration or measure both.")
         return opt, None
     both_measured = current.basis == opt.basis == "measured"
-    rows = {m.row_id: m for m in load().measurements}
-    same = both_measured and rows[current.row_ids[0]].experiment == rows[opt.row_ids[0]].experiment
+    same = both_measured and load().row(current.row_ids[0]).experiment == load().row(opt.row_ids[0]).experiment
     kwh = _r(current.kwh_per_month - opt.kwh_per_month)
     sav = Savings(
         kwh_per_month=kwh,

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.errors import ToolInputError
-from ecocompute.tools.names import engine_key, gpu_key, model_key, params_from_name, precision_key, resolve_model
+from ecocompute.tools.names import engine_key, gpu_key, model_key, model_params_b, precision_key, resolve_model
 
 
 class Query(BaseModel):
@@ -17,7 +17,7 @@ class Query(BaseModel):
     gpu: str | None = None
     model: str | None = None
     model_given: str | None = None
-    model_params_b: float | None = None
+    model_params_b: float | None = None  # size in billions: the dataset's figure, else the name's size token
     precision: str | None = None
     batch_size: int | None = None
     engine: str | None = None
@@ -40,8 +40,8 @@ def resolve(gpu: str | None = None, model: str | None = None, precision: str | N
     params: float | None = None
     if model is not None and model.strip():
         name = model_key(model)
+        params = model_params_b(model)  # from the dataset's model list, else a size token in the name
         if name is None:
-            params = params_from_name(model)
             if params is None or not sized_ok:
                 resolve_model(model)  # raises the did-you-mean error
     return Query(

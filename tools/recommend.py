@@ -62,18 +62,13 @@ def recommend_config(
     if model is None and params_b is None:
         raise ToolInputError("Give a model or params_b.")
     q = resolve(gpu, model, None, None, engine)
-    size = params_b or q.model_params_b or _size_of(q)
+    size = params_b or q.model_params_b
     eng = q.engine or _default_engine(q)
     if eng != "transformers":
         return _serving(q, size, use_case, itl_deadline_ms, latency_metric, num_gpus)
     if itl_deadline_ms is not None:
         raise ToolInputError("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.")
     return _transformers(q, size, use_case, vram_gb or load().gpus[q.gpu].vram_gb)
-
-
-def _size_of(q: Query) -> float | None:
-    sizes = [m.params_b for m in load().measurements if m.model == q.model and m.params_b]
-    return sizes[0] if sizes else None
 
 
 def _default_engine(q: Query) -> str:
