@@ -40,7 +40,7 @@ def location(text: str) -> str | None:
     if named_cloud:  # a provider's region the data does not have: the tool says so, with close names
         return f"gcp:{named_cloud.group(1)}"
     cue = _CUE.search(text) or _CUE_ZH.search(text)
-    return cue.group(1).strip() if cue else None
+    return cue.group(1).strip() if cue and not re.search(r"\d", cue.group(1)) else None
 
 
 def grid_basis(text: str) -> str | None:

@@ -234,7 +234,9 @@ def estimate_context(data: dict[str, Any], rows: list[dict[str, Any]] | None = N
 
 def _grid(place: dict[str, Any]) -> str:
     """Which row and which intensity basis the estimate used (estimate_cost's `location`)."""
-    return f"{place['name']}, {place['row']}, {place['intensity_basis']}"
+    price = place.get("price_source")
+    where = f"; price from {price.split(': ')[0]}" if price and price != "user" else ""
+    return f"{place['name']}, {place['row']}, {place['intensity_basis']}{where}"
 
 
 def _scenario(name: str, c: dict[str, Any], regimes: dict[str, str]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def test_known_places_are_read_as_names_the_tool_resolves(text: str, expected: s
 
 @pytest.mark.parametrize("text", [
     "Help us estimate the cost", "A800 with 80 GB in IT", "global batch size 64", "in chad we trust",
-    "其中非常重要", "batch size 8, BS 8", "Mistral-7B FP16 on an RTX 4090D",
+    "其中非常重要", "batch size 8, BS 8", "Mistral-7B FP16 on an RTX 4090D", "results based in FP16",
 ])
 def test_words_that_only_look_like_places_are_not_read(text: str):
     assert location(text) is None
