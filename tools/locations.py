@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import difflib
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,8 +23,9 @@ from ecocompute.tools.errors import ToolInputError
 
 GridBasis = Literal["codecarbon", "ecologits"]
 Kind = Literal["cloud_region", "country", "world", "region"]
-BASIS_COLUMN: dict[str, str] = {"codecarbon": "grid_gco2_per_kwh", "ecologits": "ecologits_gco2e_per_kwh"}
+BASIS_COLUMN: dict[GridBasis, str] = {"codecarbon": "grid_gco2_per_kwh", "ecologits": "ecologits_gco2e_per_kwh"}
 WORLD = "WOR"
+RowT = TypeVar("RowT")
 ACCEPTED = ("a country (name, ISO-2 or ISO-3 code, e.g. 'Germany', 'DE', 'DEU', '德国'), a cloud region "
             "('gcp:europe-west4'), 'World', or a region key ('eu')")
 
@@ -231,8 +233,8 @@ def _used(given: str | None, kind: Kind | Literal["default"], name: str, iso3: s
                     grid_source=source, usd_per_kwh=price, price_source=price_source, statement=statement)
 
 
-def _unique(rows: list, key) -> dict:
-    out = {}
+def _unique(rows: list[RowT], key: Callable[[RowT], str]) -> dict[str, RowT]:
+    out: dict[str, RowT] = {}
     for row in rows:
         if key(row) in out:
             raise ValueError(f"duplicate location row {key(row)!r}")

@@ -113,8 +113,11 @@ def _add_cloud(index: NameIndex, provider: str, region: str, target: Target) -> 
         index.add(f"{word}:{region}", target)
 
 
-def _alias_target(target: str, cloud: dict, countries: dict, regions: dict) -> Target:
-    for kind, table in (("cloud_region", cloud), ("country", countries), ("region", regions)):
+def _alias_target(target: str, cloud: dict[str, tuple[str, str]], countries: dict[str, str],
+                  regions: dict[str, str]) -> Target:
+    tables: tuple[tuple[str, dict[str, tuple[str, str]] | dict[str, str]], ...] = (
+        ("cloud_region", cloud), ("country", countries), ("region", regions))
+    for kind, table in tables:
         if target in table:
             return Target(kind, target)
     raise ValueError(f"location_aliases.csv: target {target!r} is not a cloud region, ISO-3 code or region key")
