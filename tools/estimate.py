@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ecocompute.tools.common import Basis, pct_change, row_order
 from ecocompute.tools.dataset import Measurement, load
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import ToolInputError, missing
 from ecocompute.tools.locations import GridBasis, GridUsed, resolve_location
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.recommend import UseCase, recommend_config
@@ -85,7 +85,7 @@ def estimate_cost(
     requests_per_month: Annotated[float | None, Field(gt=0, le=1e12, description="Give this or requests_per_day")] = None,
     requests_per_day: Annotated[float | None, Field(gt=0, le=1e12, description="x 30 per month")] = None,
     tokens_per_request: Annotated[float | None, Field(gt=0, le=1e6, description="Output tokens per request; null = 256")] = None,
-    region: Annotated[str | None, Field(max_length=120, description=LOCATION_HELP)] = None,
+    region: Annotated[str | None, Field(description=LOCATION_HELP)] = None,
     grid_basis: Annotated[GridBasis | None, Field(description=BASIS_HELP)] = None,
     usd_per_kwh: Annotated[float | None, Field(ge=0, le=100, description="Price override")] = None,
     grid_gco2_per_kwh: Annotated[float | None, Field(ge=0, le=5000, description="Grid intensity override")] = None,
@@ -96,7 +96,7 @@ def estimate_cost(
 ) -> EstimateResult:
     """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
     if (requests_per_month is None) == (requests_per_day is None):
-        raise ToolInputError("Give exactly one of requests_per_month or requests_per_day.")
+        raise missing("Give exactly one of requests_per_month or requests_per_day.", "requests_per_month", "requests_per_day")
     monthly = requests_per_month if requests_per_month is not None else requests_per_day * 30
     assumed_tokens = tokens_per_request is None
     tokens_per_request = DEFAULT_TOKENS if assumed_tokens else tokens_per_request

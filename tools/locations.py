@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ecocompute.tools import place_names
 from ecocompute.tools.dataset import Region, load
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import ToolInputError, UnknownName, conflicting
 
 GridBasis = Literal["codecarbon", "ecologits"]
 Kind = Literal["cloud_region", "country", "world", "region"]
@@ -168,10 +168,18 @@ def canonical(location: str) -> str | None:
 def unknown(location: str) -> ToolInputError:
     """Did-you-mean error: the closest known names, and the forms accepted."""
     index = names()
-    close = difflib.get_close_matches(place_names.normalise(location), list(index.targets), n=12, cutoff=0.72)
+    shown = location if len(location) <= 60 else location[:57] + "..."
+    close = difflib.get_close_matches(place_names.normalise(location[:200]), list(index.targets), n=12, cutoff=0.72)
     suggestions = list(dict.fromkeys(canonical(index.display[c]) or index.display[c] for c in close))[:5]
     hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-    return ToolInputError(f"Unknown location {location!r}.{hint} Give {ACCEPTED}.", tuple(suggestions))
+    details = UnknownName(kind="location", given=shown, did_you_mean=suggestions, covered=covered())
+    return ToolInputError(f"Unknown location {shown!r}.{hint} Give {ACCEPTED}.", tuple(suggestions),
+                          code="unknown_name", details=details)
+
+
+def covered() -> list[str]:
+    """The canonical location names: curated country names (and World), cloud region keys, region keys."""
+    return ([c.country for c in countries().values()] + list(cloud_regions()) + list(load().regions))
 
 
 def default_region() -> Region:
@@ -182,8 +190,8 @@ def _country(c: Country, given: str, asked: GridBasis | None) -> GridUsed:
     basis: GridBasis = asked or ("codecarbon" if c.grid_gco2_per_kwh is not None else "ecologits")
     value = c.intensity(basis)
     if value is None:
-        raise ToolInputError(f"The {basis} basis ({BASIS_COLUMN[basis]}) has no intensity for {c.country}; "
-                             "ask for the other grid_basis or give grid_gco2_per_kwh.")
+        raise conflicting(f"The {basis} basis ({BASIS_COLUMN[basis]}) has no intensity for {c.country}; "
+                          "ask for the other grid_basis or give grid_gco2_per_kwh.", "region", "grid_basis")
     column = f"{BASIS_COLUMN[basis]} ({basis}" + (f", year {c.grid_year})" if basis == "codecarbon" and c.grid_year else ")")
     note = "" if asked or basis == "codecarbon" else "; codecarbon has no figure for this row, so the EcoLogits basis is used"
     price, price_source = _price(c.iso3)
@@ -195,8 +203,8 @@ def _country(c: Country, given: str, asked: GridBasis | None) -> GridUsed:
 
 def _cloud(c: CloudRegion, given: str, asked: GridBasis | None) -> GridUsed:
     if asked == "ecologits":
-        raise ToolInputError(f"EcoLogits has no figure per cloud region; {c.key} has the provider's intensity only. "
-                             f"For the EcoLogits basis give its country ({countries()[c.iso3].country}).")
+        raise conflicting(f"EcoLogits has no figure per cloud region; {c.key} has the provider's intensity only. "
+                          f"For the EcoLogits basis give its country ({countries()[c.iso3].country}).", "region", "grid_basis")
     price, price_source = _price(c.iso3)
     name = f"{c.key} ({c.city}, {c.country})"
     return _used(given, "cloud_region", name, c.iso3, f"cloud_regions.csv {c.key}",
@@ -206,8 +214,8 @@ def _cloud(c: CloudRegion, given: str, asked: GridBasis | None) -> GridUsed:
 
 def _region(r: Region, given: str | None, asked: GridBasis | None, kind: Literal["region", "default"] = "region") -> GridUsed:
     if asked is not None:
-        raise ToolInputError(f"{r.label} is a grid_and_prices.csv row with one intensity; grid_basis applies to countries "
-                             "and World (e.g. 'France' or 'World').")
+        raise conflicting(f"{r.label} is a grid_and_prices.csv row with one intensity; grid_basis applies to countries "
+                          "and World (e.g. 'France' or 'World').", "region", "grid_basis")
     price_source = f"grid_and_prices.csv '{r.label}': {r.source}" if r.usd_per_kwh is not None else None
     note = "; no location given, the skill's default row" if kind == "default" else ""
     value = f"{r.grid_gco2_per_kwh:g} gCO2/kWh" if r.grid_gco2_per_kwh is not None else "no intensity"

@@ -153,3 +153,13 @@ def test_user_overrides_are_labelled():
     used = loc.resolve_location("Germany", None, 100.0, 0.3)
     assert (used.grid_gco2_per_kwh, used.grid_source, used.usd_per_kwh, used.price_source) == (100.0, "user", 0.3, "user")
     assert "DEU" in used.row and "user" in used.intensity_basis
+
+
+def test_errors_carry_typed_codes_and_details():
+    with pytest.raises(ToolInputError) as info:
+        loc.resolve("Germny")
+    assert info.value.code == "unknown_name" and info.value.details.kind == "location"
+    assert info.value.details.did_you_mean == ["Germany"] and "gcp:europe-west4" in info.value.details.covered
+    with pytest.raises(ToolInputError) as info:
+        loc.resolve("eu", "ecologits")
+    assert info.value.code == "conflicting_arguments" and info.value.details.names == ["region", "grid_basis"]
