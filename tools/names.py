@@ -146,7 +146,8 @@ def resolve_model(text: str) -> str:
     models = sorted(set(_model_index().values()))
     close = difflib.get_close_matches(_key(text), [_key(m) for m in models], n=3, cutoff=0.6)
     names = {_key(m): m for m in models}
-    raise did_you_mean("model", text, models, [names[c] for c in close])
+    err = did_you_mean("model", text, models, [names[c] for c in close])
+    raise ToolInputError(err.message.replace(f"{text!r}.", f"{text!r}: it is not measured in the data.", 1), err.choices)
 
 
 def params_from_name(text: str) -> float | None:
