@@ -106,7 +106,9 @@ class Measurement(BaseModel):
         """Parallelism of a multi-GPU serving run, e.g. "TP1, EP4, DP1"; None when not recorded."""
         if self.engine == "transformers" or self.tensor_parallel is None:
             return None
-        if self.expert_parallel is None:
+        if self.expert_parallel is None:  # older rows record TP only; EP and DP follow where nothing else fits
+            if self.num_gpus == 1 or (not self.is_moe and self.tensor_parallel == self.num_gpus):
+                return f"TP{self.tensor_parallel}, EP1, DP1"
             return f"TP{self.tensor_parallel} (EP and DP not recorded)"
         return f"TP{self.tensor_parallel}, EP{self.expert_parallel}, DP{self.data_parallel}"
 
