@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ecocompute.tools.common import Basis, pct_change, row_order
 from ecocompute.tools.dataset import Measurement, load
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import ToolInputError, missing
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.recommend import UseCase, recommend_config
 
@@ -89,7 +89,7 @@ def estimate_cost(
 ) -> EstimateResult:
     """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
     if (requests_per_month is None) == (requests_per_day is None):
-        raise ToolInputError("Give exactly one of requests_per_month or requests_per_day.")
+        raise missing("Give exactly one of requests_per_month or requests_per_day.", "requests_per_month", "requests_per_day")
     monthly = requests_per_month if requests_per_month is not None else requests_per_day * 30
     assumed_tokens = tokens_per_request is None
     tokens_per_request = DEFAULT_TOKENS if assumed_tokens else tokens_per_request
