@@ -171,7 +171,8 @@ def _energy(q: Query, engine: str, prec: str, bs: int, rows: list[Measurement]):
     if exact:
         m = exact[0]
         others = [f"{o.row_id} ({o.experiment}): {o.energy_j_per_1k_tok} J/1k" for o in exact[1:]]
-        return m.energy_j_per_1k_tok, None, "measured", [m.row_id], f"measured row {m.row_id} ({m.experiment})", others
+        how = f"mean of {len(m.runs)} runs {m.row_id} ({m.experiment})" if m.runs else f"measured row {m.row_id} ({m.experiment})"
+        return m.energy_j_per_1k_tok, None, "derived" if m.runs else "measured", [m.row_id], how, others
     if rows:
         return _interpolate(rows, bs)
     return _by_size(q, engine, prec, bs)
