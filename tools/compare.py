@@ -102,7 +102,7 @@ def compare_precisions(
                  for o in other_rows(q.model_copy(update={"batch_size": bs}), at_bs)]
     warnings = identity_warnings(at_bs)
     if at_bs[0].engine == "vllm":  # the serving baseline is bf16; say why it is missing
-        note = absent_baseline_note(at_bs, "bf16", q.model_params_b, load().gpus[q.gpu].vram_gb)
+        note = absent_baseline_note(at_bs, "bf16", q.model_params_b, load().gpus[q.gpu].vram_gb if q.gpu else None)
         warnings += [note] if note else []
     if len(tables) > 1:
         warnings.append("Several experiments measured this configuration; percentages are computed within each table only.")
@@ -117,7 +117,9 @@ def _table(experiment: str, rows: list[Measurement], params_b: float | None) -> 
     base = next((by_setup[k] for k in sorted(by_setup, key=lambda k: k[1]) if k[0] == "fp16"), None) or next(
         (by_setup[k] for k in sorted(by_setup, key=lambda k: k[1]) if k[0] == "bf16"), None)
     wanted = [p for p in ORDER if any(k[0] == p for k in by_setup) or (rows[0].engine == "transformers" and p in ("fp16", "nf4", "int8_default", "int8_pure"))]
-    setups = [(p, by_setup.get((p, n))) for p in wanted for n in (sorted(k[1] for k in by_setup if k[0] == p) or [None])]
+    counts: dict[str, list[int]] = {p: sorted(k[1] for k in by_setup if k[0] == p) for p in wanted}
+    setups = [(p, by_setup.get((p, n))) for p in wanted for n in counts[p]] + [(p, None) for p in wanted if not counts[p]]
+    setups.sort(key=lambda s: wanted.index(s[0]))
     return PrecisionTable(
         experiment=experiment, engine=rows[0].engine, energy_basis=rows[0].energy_basis,
         baseline=base.row_id if base else None,
