@@ -22,6 +22,7 @@ class Hit:
     node: ast.AST
     message: str
     fix: str
+    versions: dict[str, str] | None = None  # package -> version the finding depends on
 
 
 @dataclass(frozen=True, slots=True)

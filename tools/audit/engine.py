@@ -10,10 +10,11 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ecocompute.tools.audit import rules_batch, rules_int8, rules_nf4, rules_runtime
+from ecocompute.tools.audit import generation, rules_batch, rules_int8, rules_nf4, rules_runtime
 from ecocompute.tools.audit.calls import Hit
 from ecocompute.tools.audit.collect import collect
 from ecocompute.tools.audit.findings import FileReport, Finding
+from ecocompute.tools.audit.hot import hot_lines
 from ecocompute.tools.audit.impact import impact_for
 from ecocompute.tools.audit.resolve import Resolver
 from ecocompute.tools.audit.rules import RULES_BY_ID, severity_rank
@@ -22,7 +23,8 @@ CHECKS = (rules_int8.check, rules_nf4.check, rules_batch.check, rules_runtime.ch
 # Every rule needs one of these identifiers somewhere in the source text. A file that contains
 # none of them cannot match, so it is parsed (to report syntax errors) but not walked.
 TRIGGERS = (b"from_pretrained", b"BitsAndBytesConfig", b"load_in_", b"pipeline", b"batch_size",
-            b"max_num_seqs", b"use_cache")
+            b"max_num_seqs", b"use_cache", b"create_completion", b"create_chat_completion", b"text_generation",
+            b"mistral_inference", b"mlx_lm")  # plus `.generate` and `Llama(`
 # `generate` is a common word; only an attribute access `.generate` (spaces or a line continuation
 # allowed after the dot) can match ECO301.
 _GENERATE = re.compile(rb"\.[\s\\]*generate\b")
@@ -45,8 +47,10 @@ ALL_RULES = Selection()
 
 
 def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = None,
-                 selection: Selection = ALL_RULES) -> FileReport:
-    """Audit one file's source; a file that does not parse gets `error` instead of findings."""
+                 selection: Selection = ALL_RULES, pins: dict[str, str] | None = None) -> FileReport:
+    """Audit one file's source; a file that does not parse gets `error` instead of findings.
+
+    `pins` are the package versions declared next to the file (`versions.pins_for`)."""
     report = FileReport(path=path, uri=uri or path)
     try:
         tree = ast.parse(source, filename=path)
@@ -60,12 +64,14 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
     report.lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)
     if not _triggered(raw):
         return report
+    hot = hot_lines(raw)
     try:
-        facts = collect(tree)
+        facts = collect(tree, raw, generation.widen, hot)
+        facts.pins = pins or {}
         resolver = Resolver(facts)
         hits = [hit for check in CHECKS for hit in check(facts, resolver) if selection.wants(hit.rule)]
         if hits:
-            report.findings = _findings(hits, _text(source), raw)
+            report.findings = _findings(hits, _text(source), raw, facts.pins)
     except RecursionError:  # the walk is recursive; an expression nested this deep is not audited
         report.findings = []
         report.error = "is nested too deeply to audit (an expression deeper than the recursion limit)"
@@ -73,12 +79,12 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
 
 
 def _triggered(raw: bytes) -> bool:
-    if any(trigger in raw for trigger in TRIGGERS):
+    if any(trigger in raw for trigger in TRIGGERS) or b"Llama(" in raw:
         return True
     return b"generate" in raw and _GENERATE.search(raw) is not None
 
 
-def _findings(hits: Iterable[Hit], text: str, raw: bytes) -> list[Finding]:
+def _findings(hits: Iterable[Hit], text: str, raw: bytes, pins: dict[str, str]) -> list[Finding]:
     silenced = _silenced(text) if b"ecocompute" in raw else {}
     out = []
     for hit in hits:
@@ -86,12 +92,19 @@ def _findings(hits: Iterable[Hit], text: str, raw: bytes) -> list[Finding]:
         if any(_matches(silenced.get(n), hit.rule) for n in range(line, end + 1)):
             continue
         rule = RULES_BY_ID[hit.rule]
+        versions = {p: pins.get(p, "not pinned") for p in rule.packages} | (hit.versions or {})
         out.append(Finding(rule_id=hit.rule, name=rule.name, severity=hit.severity, line=line,
                            column=hit.node.col_offset + 1, end_line=end,  # type: ignore[attr-defined]
-                           snippet=_snippet(hit.node), fix=hit.fix, message=hit.message,
-                           impact=impact_for(rule.evidence)))
+                           snippet=_snippet(hit.node), fix=hit.fix, message=_with_versions(hit.message, versions),
+                           impact=impact_for(rule.evidence), versions=versions))
     out.sort(key=lambda f: (f.line, f.column, severity_rank(f.severity), f.rule_id))
     return out
+
+
+def _with_versions(message: str, versions: dict[str, str]) -> str:
+    if not versions:
+        return message
+    return f"{message} (Depends on {'; '.join(f'{p}: {v}' for p, v in versions.items())}.)"
 
 
 def _matches(ids: frozenset[str] | None, rule_id: str) -> bool:
