@@ -21,7 +21,7 @@ from ecocompute.tools.audit.hot import HotLines, hot_lines
 
 MODULE_SCOPE = 0
 PIPELINE_MAKERS = frozenset({"pipeline", "Llama"})  # calls that make a per-item callable model object
-_ROUNDS = 3
+_ROUNDS = 4
 _TRAINING_CALLS = frozenset({"Trainer", "TrainingArguments", "Seq2SeqTrainer", "Seq2SeqTrainingArguments",
                              "SFTTrainer", "SFTConfig", "gradient_checkpointing_enable", "backward",
                              "checkpoint", "checkpoint_module", "checkpoint_wrapper",

@@ -30,6 +30,12 @@ TRIGGERS = (b"from_pretrained", b"BitsAndBytesConfig", b"load_in_", b"pipeline",
 _GENERATE = re.compile(rb"\.[\s\\]*generate\b")
 _IGNORE = re.compile(r"#\s*ecocompute:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _SNIPPET_MAX = 120
+# Limits that keep one file from taking the machine: bytes read, and syntax density (the parser's
+# memory grows with the number of nodes, about 500 bytes each: a 5 MB one-line list is GBs).
+MAX_FILE_BYTES = 32_000_000
+_BYTES_PER_TOKEN_BUDGET = 32  # token budget = max_bytes / this (1 M tokens by default)
+_DENSE = (b",", b"(", b"[", b"{", b"=", b".", b":", b"\n")
+_CHECK_DENSITY_FROM = 256_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +53,20 @@ ALL_RULES = Selection()
 
 
 def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = None,
-                 selection: Selection = ALL_RULES, pins: dict[str, str] | None = None) -> FileReport:
+                 selection: Selection = ALL_RULES, pins: dict[str, str] | None = None,
+                 max_bytes: int = MAX_FILE_BYTES) -> FileReport:
     """Audit one file's source; a file that does not parse gets `error` instead of findings.
 
-    `pins` are the package versions declared next to the file (`versions.pins_for`)."""
+    `pins` are the package versions declared next to the file (`versions.pins_for`); a source
+    denser in syntax than `max_bytes` allows is skipped with a stated error before parsing."""
     report = FileReport(path=path, uri=uri or path)
+    raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    if len(raw) > _CHECK_DENSITY_FROM:
+        tokens, budget = sum(raw.count(c) for c in _DENSE), max_bytes // _BYTES_PER_TOKEN_BUDGET
+        if tokens > budget:
+            report.error = (f"is skipped: about {tokens:,} tokens, over the limit of {budget:,} that keeps "
+                            "the parser's memory bounded (raise --max-file-size to audit it)")
+            return report
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
@@ -60,8 +75,8 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
     except (ValueError, RecursionError, MemoryError) as exc:
         report.error = " ".join(f"cannot be parsed: {type(exc).__name__}: {exc}".split())
         return report
-    raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
-    report.lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)
+    newlines = raw.count(b"\n") + (raw.count(b"\r") - raw.count(b"\r\n") if b"\r" in raw else 0)
+    report.lines = newlines + (0 if raw.endswith((b"\n", b"\r")) or not raw else 1)
     if not _triggered(raw):
         return report
     hot = hot_lines(raw)
@@ -115,7 +130,8 @@ def _silenced(text: str) -> dict[int, frozenset[str]]:
     """line -> rule ids silenced by a `# ecocompute: ignore[...]` COMMENT (empty set = all rules)."""
     out: dict[int, frozenset[str]] = {}
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        # newline=None: universal newlines, so a CR-only file has its real line numbers
+        for tok in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if tok.type == tokenize.COMMENT and (match := _IGNORE.search(tok.string)):
                 ids = frozenset(i.strip().upper() for i in (match.group(1) or "").split(",") if i.strip())
                 out[tok.start[0]] = ids
@@ -127,8 +143,11 @@ def _silenced(text: str) -> dict[int, frozenset[str]]:
 def _text(source: str | bytes) -> str:
     if isinstance(source, str):
         return source
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-    return source.decode(encoding, errors="replace")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):  # a non-UTF-8 byte in a comment on line 1-2 that ast.parse accepted
+        return source.decode("utf-8", errors="replace")
 
 
 def _snippet(node: ast.AST) -> str:

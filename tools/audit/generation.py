@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from ecocompute.tools.audit.collect import CallSite, Facts, Function, dotted
+from ecocompute.tools.audit.collect import PIPELINE_MAKERS, CallSite, Facts, Function, dotted
 from ecocompute.tools.audit.resolve import CallValue, Resolver
 
 GENERATE_MODULES = ("mistral_inference", "mlx_lm")
@@ -121,10 +121,17 @@ def widen(facts: Facts) -> set[str]:
     names = {facts.functions[s].name for s in single_item_sites(facts, r)} | facts.pipeline_vars
     for site in facts.calls:
         if isinstance(site.node.func, ast.Name) and any(
-                isinstance(a, ast.Name) and a.id in names for a in site.node.args):
+                _carries(a, names) for a in (*site.node.args, *(kw.value for kw in site.node.keywords))):
             names.add(site.node.func.id)
     names.update(name for _, name in pipeline_params(facts, r))
     return names
+
+
+def _carries(arg: ast.expr, names: set[str]) -> bool:
+    """An argument that is a pipeline variable or a pipeline made on the spot."""
+    if isinstance(arg, ast.Name):
+        return arg.id in names
+    return isinstance(arg, ast.Call) and (dotted(arg.func) or "").rpartition(".")[2] in PIPELINE_MAKERS
 
 
 def _pipeline_annotated(function: Function) -> list[str]:

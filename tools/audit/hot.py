@@ -57,6 +57,8 @@ def _find_all(raw: bytes, word: bytes, out: list[int]) -> bool:
 
 def hot_lines(raw: bytes, extra: Iterable[str] = ()) -> HotLines:
     """Lines with a rule word; `extra` adds names (local helpers, pipeline variables) found by the walk."""
+    if b"\r" in raw:  # Python also ends a line at a lone CR: count lines as the parser does
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     words = WORDS + SIGN_WORDS if b"from_pretrained" in raw or b"use_cache" in raw else WORDS
     positions: list[int] = []
     present = frozenset(w for w in words if _find_all(raw, w, positions))

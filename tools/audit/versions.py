@@ -12,7 +12,7 @@ PACKAGES = ("transformers", "bitsandbytes", "vllm", "torch")
 _FILES = ("requirements.txt", "requirements-inference.txt", "requirements-prod.txt", "pyproject.toml",
           "setup.cfg")
 _MAX_BYTES = 1_000_000
-_REQ = re.compile(r"""(?im)^[\s"'-]*(transformers|bitsandbytes|vllm|torch)\s*(?:\[[^\]]*\])?\s*"""
+_REQ = re.compile(r"""(?im)(?:^|[\s"'\[,])(transformers|bitsandbytes|vllm|torch)\s*(?:\[[^\]]*\])?\s*"""
                   r"""((?:(?:==|~=|>=|<=|<|>|!=)\s*[0-9][0-9A-Za-z.*+!-]*\s*,?\s*)+)""")
 
 
