@@ -128,6 +128,11 @@ def section(summary: dict, found: list, judged: dict, baseline: dict | None) -> 
     loud_before = sum(v for k, v in before.items() if k.split()[1] in LOUD)
     lines += [f"| all warning/critical | | {loud_before if baseline else 'n/a'} | {summary['loud']} |", ""]
     if baseline:
+        loud = [tuple(f[:3]) for f in baseline["findings"] if f[3] in LOUD]
+        verdicts = Counter(judged.get((u, int(n), r), ("UNJUDGED",))[0] for u, n, r in loud)
+        lines.append(f"- before: {len(loud)} warning/critical findings, judged "
+                     + ", ".join(f"{v} {k}" for k, v in sorted(verdicts.items()))
+                     + " (each listed in `benchmarks/audit_corpus_judgements.txt`)")
         lines.append(f"- before: {baseline['label']}; ratio to ast.parse {baseline['ratio']:.2f} "
                      f"(median of {len(baseline['ratios'])} rounds: {', '.join(f'{r:.2f}' for r in baseline['ratios'])})")
     lines.append(f"- after: audit vs `ast.parse` file by file, median of {len(summary['ratios'])} rounds: "
@@ -136,7 +141,8 @@ def section(summary: dict, found: list, judged: dict, baseline: dict | None) -> 
     for jobs, seconds in summary["jobs"].items():
         lines.append(f"- whole walk `--jobs {jobs}`: {seconds:.1f} s")
     noise = sum(1 for f in found if f[3] in LOUD and judged.get(f[:3], ("UNJUDGED",))[0] != "real")
-    lines += ["", f"Warning/critical findings after, with judgement ({noise} not judged real):", ""]
+    lines += ["", f"Warning/critical findings after, with judgement ({noise} not judged real; the done-when "
+              "limit is 5):", ""]
     for uri, line, rule, severity, message in found:
         if severity in LOUD:
             verdict, why = judged.get((uri, line, rule), ("UNJUDGED", message[:100]))

@@ -13,13 +13,14 @@ from __future__ import annotations
 import ast
 
 from ecocompute.tools.audit import generation
-from ecocompute.tools.audit.calls import Hit, effective_kwargs, is_pipeline, with_keyword
+from ecocompute.tools.audit.calls import Hit, effective_kwargs, has_keyword, is_pipeline, with_keyword
 from ecocompute.tools.audit.collect import CallSite, Facts, callee
 from ecocompute.tools.audit.resolve import CallValue, Resolver
 
 # Suggested settings in the fixes (starting points to tune, not measurements).
 SUGGESTED_BATCH = 16
 VLLM_DEFAULT_MAX_NUM_SEQS = 256
+_BATCH_KEYS = frozenset({"batch_size", "max_num_seqs", "model_kwargs"})
 _GENERATE_FIX = ("inputs = tokenizer(prompts, return_tensors=\"pt\", padding=True).to(model.device)\n"
                  "outputs = model.generate(**inputs, max_new_tokens=...)")
 
@@ -93,6 +94,8 @@ def _pipeline_per_item(site: CallSite, r: Resolver, what: str) -> Hit | None:
 
 
 def _explicit_one(site: CallSite, r: Resolver, params: set[tuple[int, str]]) -> Hit | None:
+    if not has_keyword(site, _BATCH_KEYS):
+        return None
     kwargs = effective_kwargs(site, r)
     if _is_one(kwargs.get("max_num_seqs")):
         return Hit("ECO304", "warning", site.node,
