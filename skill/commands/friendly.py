@@ -6,9 +6,9 @@ Flags map one to one onto the tool's arguments; `--json` prints the tool's JSON,
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ecocompute.console import json_text, sanitize
 from ecocompute.registry import get_tool, run_tool
 
 TOOL_FOR = {"lookup": "lookup_measurement", "compare": "compare_precisions", "compare-gpus": "compare_gpus",
@@ -41,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
     arguments = {f: getattr(args, f) for f in args.fields if getattr(args, f) is not None}
     outcome = run_tool(args.tool, arguments)
     if outcome.is_error:
-        sys.stderr.write(f"ecocompute: {outcome.error}\n")
+        sys.stderr.write(f"ecocompute: {sanitize(outcome.error)}\n")
         return 2
     if args.json:
-        print(json.dumps(outcome.content, indent=2, ensure_ascii=False))
+        print(json_text(outcome.content))
         return 0
     from ecocompute.commands import render  # rich is imported only for human output
 
