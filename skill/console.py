@@ -92,7 +92,7 @@ def columns(text: str) -> int:
     import argparse
 
     if not text.strip().isdigit() or int(text) < 20:
-        raise argparse.ArgumentTypeError(f"--width takes a whole number of columns, at least 20 (got {sanitize(text, oneline=True)!s})")
+        raise argparse.ArgumentTypeError(f"a whole number of columns, at least 20, expected (got {sanitize(text, oneline=True)})")
     return int(text)
 
 
