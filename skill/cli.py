@@ -11,7 +11,7 @@ import os
 import sys
 from importlib import import_module
 
-from ecocompute import __version__, console
+from ecocompute import __version__, console, extras
 from ecocompute.tools.errors import ToolInputError
 
 DESCRIPTION = ("EcoCompute: advice on running LLMs on NVIDIA GPUs without wasting energy. Every number "
@@ -93,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except ToolInputError as exc:
         sys.stderr.write(f"ecocompute: {console.sanitize(exc.message)}\n")
+        return 2
+    except ModuleNotFoundError as exc:  # an optional dependency (extra) that is not installed
+        sentence = extras.missing_extra_sentence(exc, f"ecocompute {args.command}")
+        if sentence is None:
+            raise
+        sys.stderr.write(f"ecocompute: {console.sanitize(sentence)}\n")
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
