@@ -11,7 +11,7 @@ import os
 import sys
 from importlib import import_module
 
-from ecocompute import __version__, console, extras
+from ecocompute import __version__, console
 from ecocompute.tools.errors import ToolInputError
 
 DESCRIPTION = ("EcoCompute: advice on running LLMs on NVIDIA GPUs without wasting energy. Every number "
@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("eval", "Run the eval scenarios against a model and grade the answers."),
     "export": ("export", "Export the Agent Skill bundle or tool schemas."),
     "mcp": ("mcp", "Serve the tools, references and protocols over MCP (stdio)."),
+    "completion": ("completion", "Print a shell completion script: bash, zsh or fish."),
 }
 # commands that print through the rich console and so take --width
 RICH_OUTPUT = frozenset({"ask", "chat", "lookup", "compare", "compare-gpus", "estimate", "recommend", "diagnose", "eval"})
@@ -95,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"ecocompute: {console.sanitize(exc.message)}\n")
         return 2
     except ModuleNotFoundError as exc:  # an optional dependency (extra) that is not installed
-        sentence = extras.missing_extra_sentence(exc, f"ecocompute {args.command}")
+        from ecocompute.extras import missing_extra_sentence
+
+        sentence = missing_extra_sentence(exc, f"ecocompute {args.command}")
         if sentence is None:
             raise
         sys.stderr.write(f"ecocompute: {console.sanitize(sentence)}\n")
