@@ -7,6 +7,7 @@ fail when a folder or a data file would be left out of the wheel, as `ecocompute
 from __future__ import annotations
 
 import fnmatch
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -68,9 +69,15 @@ def test_a_wheel_missing_a_package_folder_is_caught() -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+    # Build from a clean copy of what the build reads: an in-tree build/ folder left by an earlier build
+    # would slip stale files into the wheel and hide a missing package.
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, source / name)
+    for folder in {p.relative_to(ROOT).parts[0] for p in ROOTS.values()}:
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                           "--wheel-dir", str(out), str(ROOT)], capture_output=True, text=True, timeout=300)
+                           "--wheel-dir", str(out), str(source)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     (found,) = out.glob("ecocompute-*.whl")
     return found
