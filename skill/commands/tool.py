@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
         raise ToolInputError(f"--args is not valid JSON ({exc.msg} at position {exc.pos}).") from None
     except RecursionError:
         raise ToolInputError("--args is nested too deeply to be tool arguments.") from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits by default)
+        raise ToolInputError("--args holds a number too long to be a tool argument.") from None
     if not isinstance(arguments, dict):
         raise ToolInputError("--args must be a JSON object, e.g. '{\"gpu\": \"rtx4090d\"}'.")
     outcome = run_tool(args.tool, arguments)
