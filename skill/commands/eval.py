@@ -39,7 +39,9 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"ecocompute eval: {message}\n")
+    from ecocompute.console import sanitize
+
+    sys.stderr.write(f"ecocompute eval: {sanitize(message)}\n")
     return code
 
 
@@ -110,30 +112,44 @@ def _tools(with_skill: bool):
 
 
 def _run_with_progress(scenarios, settings, jobs: int):
+    """A progress bar on a terminal's stderr; elsewhere (CI logs) a line about every tenth of the run."""
     from rich.progress import Progress
 
+    from ecocompute.console import make_console
     from ecocompute.evalkit.runner import run_all
 
-    with Progress(transient=True, console=_console()) as progress:
+    console = make_console(stderr=True)
+    if not console.is_terminal:
+        return run_all(scenarios, settings, jobs=jobs, progress=_log_lines(len(scenarios)))
+    with Progress(transient=True, console=console) as progress:
         task = progress.add_task("eval", total=len(scenarios))
         return run_all(scenarios, settings, jobs=jobs, progress=lambda _r: progress.advance(task))
 
 
-def _console():
-    from rich.console import Console
+def _log_lines(total: int):
+    step = max(1, total // 10)
+    done = 0
 
-    return Console(stderr=True, highlight=False)
+    def advance(_result) -> None:
+        nonlocal done
+        done += 1
+        if done % step == 0 or done == total:
+            sys.stderr.write(f"ecocompute eval: {done}/{total} scenarios run\n")
+            sys.stderr.flush()
+    return advance
 
 
 def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) -> int:
     from ecocompute.evalkit import report as rep
 
-    print(rep.text_summary(report))
+    from ecocompute.console import sanitize
+
+    print(sanitize(rep.text_summary(report)))
     if args.json:
         rep.write_json(report, args.json)
     if args.junit:
         rep.write_junit(report, args.junit)
     regressed = rep.regressions(report, baseline) if baseline is not None else []
     if regressed:
-        print(f"\nREGRESSIONS vs {args.baseline}: {', '.join(regressed)}")
+        print(sanitize(f"\nREGRESSIONS vs {args.baseline}: {', '.join(regressed)}"))
     return 1 if report.failed or regressed else 0

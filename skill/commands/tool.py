@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ecocompute.console import json_text, sanitize
 from ecocompute.registry import TOOLS, run_tool
 from ecocompute.tools.errors import ToolInputError
 
@@ -29,11 +30,13 @@ def run(args: argparse.Namespace) -> int:
         raise ToolInputError(f"--args is not valid JSON ({exc.msg} at position {exc.pos}).") from None
     except RecursionError:
         raise ToolInputError("--args is nested too deeply to be tool arguments.") from None
+    except ValueError:  # an integer longer than Python converts (4,300 digits by default)
+        raise ToolInputError("--args holds a number too long to be a tool argument.") from None
     if not isinstance(arguments, dict):
         raise ToolInputError("--args must be a JSON object, e.g. '{\"gpu\": \"rtx4090d\"}'.")
     outcome = run_tool(args.tool, arguments)
     if outcome.is_error:
-        sys.stderr.write(f"ecocompute: {outcome.error}\n")
+        sys.stderr.write(f"ecocompute: {sanitize(outcome.error)}\n")
         return 2
-    print(json.dumps(outcome.content, indent=2, ensure_ascii=False))
+    print(json_text(outcome.content))
     return 0
