@@ -25,7 +25,7 @@ PRECISIONS = ("fp16", "bf16", "fp8", "nf4", "nf4_dq", "int8_default", "int8_pure
 ENGINE_ALIASES = {"transformers": "transformers", "hf": "transformers", "huggingface": "transformers",
                   "eager": "transformers", "vllm": "vllm"}
 MAX_PARAMS_B = 100_000.0  # a size token above 100 trillion parameters is not a model size
-_MODEL_SUFFIXES = re.compile(r"(instruct|chat|base|hf|it|v\d+(\.\d+)*|\d+k)$")
+_MODEL_SUFFIXES = re.compile(r"(instruct|chat|base|hf|it|v\d+(\.\d+)*|(?<!\d)\d+k)$")
 
 
 def _key(text: str) -> str:

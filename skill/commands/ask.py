@@ -38,6 +38,16 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-m", "--model", default=None,
                         help="provider:model, e.g. offline, openai:MODEL, anthropic:MODEL (default: $ECOCOMPUTE_MODEL or offline).")
     parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
+    parser.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
+                        help="Give up on a model request after this many seconds (default 30).")
+
+
+def seconds(text: str) -> float:
+    """A `--timeout` value: a positive, finite number of seconds (argparse turns ValueError into a usage error)."""
+    value = float(text)
+    if not 0 < value <= 3600:
+        raise ValueError(text)
+    return value
 
 
 def model_id(args: argparse.Namespace) -> str:
@@ -54,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     console = _console(args.json)
     try:
-        model = build_model(model_id(args), args.base_url)
+        model = build_model(model_id(args), args.base_url, args.timeout)
         transcript = ask(model, [_user(question)], console, show_tools=args.show_tools and not args.json)
     except ModelError as exc:
         return _fail(exc.message, 3)
@@ -101,10 +111,10 @@ def _console(quiet: bool) -> Console:
     return Console(stderr=quiet, highlight=False)
 
 
-def build_model(model: str, base_url: str | None) -> Model:
+def build_model(model: str, base_url: str | None, timeout: float | None = None) -> Model:
     from ecocompute.providers.base import make_model
 
-    return make_model(model, base_url=base_url)
+    return make_model(model, base_url=base_url, timeout=timeout)
 
 
 def ask(model: Model, conversation: list[Message], console: Console, *, show_tools: bool) -> Transcript:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console(highlight=False)
     try:
-        model = single.build_model(single.model_id(args), args.base_url)
+        model = single.build_model(single.model_id(args), args.base_url, args.timeout)
     except ModelError as exc:
         sys.stderr.write(f"ecocompute: {exc.message}\n")
         return 3
@@ -77,7 +77,7 @@ def _command(console: Console, line: str, model: Model, history: list[Message], 
             console.print(f"Current model: [cyan]{model.id}[/]. Use /model provider:model.")
             return False, model, history, show_tools
         try:
-            model = single.build_model(rest.strip(), args.base_url)
+            model = single.build_model(rest.strip(), args.base_url, args.timeout)
         except ModelError as exc:
             console.print(f"[red]{exc.message}[/]")
             return False, model, history, show_tools

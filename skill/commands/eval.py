@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from ecocompute.commands.ask import seconds
+
 DEFAULT_SCENARIOS = "evals/scenarios/*.yaml"
 DEFAULT_CASSETTES = "evals/cassettes"
 SECRET_ENV = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
@@ -23,6 +25,8 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("-m", "--model", default=None,
                         help="provider:model (default: $ECOCOMPUTE_MODEL or offline).")
     parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server.")
+    parser.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
+                        help="Give up on a model request after this many seconds (default 30).")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--record", action="store_true", help="Record one cassette per scenario (secrets scrubbed).")
     mode.add_argument("--replay", action="store_true", help="Replay cassettes; never touches the network.")
@@ -95,7 +99,8 @@ def _settings(args: argparse.Namespace, model_id: str):
     make_model(model_id, base_url=args.base_url, api_key=key)  # fail fast: missing key, unknown provider
 
     def make():
-        return make_model(model_id, base_url=args.base_url, api_key=key, max_retries=0 if args.replay else 1)
+        return make_model(model_id, base_url=args.base_url, api_key=key, timeout=args.timeout,
+                          max_retries=0 if args.replay else 1)
 
     judge = make_judge(make_model(args.judge)) if args.judge else None
     with_skill = not args.without_skill

@@ -17,8 +17,9 @@ import httpx2
 
 from ecocompute import safejson
 from ecocompute.messages import ModelError
+from ecocompute.providers.base import DEFAULT_TIMEOUT
 
-DEFAULT_TIMEOUT = 30.0
+__all__ = ["DEFAULT_TIMEOUT", "body_object", "client_options", "count", "label", "name", "unusable"]
 MAX_RETRY_AFTER = 20.0
 MAX_COUNT = 10**12
 
