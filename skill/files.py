@@ -43,8 +43,8 @@ def write_bytes(path: Path, data: bytes, *, force: bool = False, mode: int | Non
             tmp.write_bytes(data)
             tmp.chmod(mode if mode is not None else _mode_for(path))
             os.replace(tmp, path)
-    except OSError as exc:
-        raise WriteError(f"Cannot write {path} ({exc.strerror or type(exc).__name__}).") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise WriteError(f"Cannot write {path} ({getattr(exc, 'strerror', None) or type(exc).__name__}).") from None
 
 
 def _mode_for(path: Path) -> int:

@@ -12,8 +12,11 @@ import re
 from collections.abc import Iterable, Mapping
 
 REDACTED = "REDACTED"
-# Environment variables whose values are credentials (OPENAI_API_KEY, HF_TOKEN, AWS_SECRET_ACCESS_KEY, ...).
-SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|SIGNATURE", re.I)
+# Environment variables whose values are credentials (OPENAI_API_KEY, HF_TOKEN, AWS_SECRET_ACCESS_KEY, ...):
+# a name with one of these words between underscores.
+SECRET_WORDS = frozenset({"KEY", "APIKEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "CREDENTIAL",
+                          "CREDENTIALS", "COOKIE", "SIGNATURE", "PAT"})
+NOT_SECRET = frozenset({"", "0", "1", "true", "false", "yes", "no", "on", "off", "none", "null"})
 SHORT = 8  # shorter values are replaced only as whole words, so that "abc" does not eat "abcdef"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{8,}|org-[A-Za-z0-9]{8,}|proj_[A-Za-z0-9]{8,}"
@@ -34,14 +37,30 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 def environment_secrets(environ: Mapping[str, str] | None = None) -> list[str]:
     """Values of credential-named environment variables (every length, blanks excluded)."""
     env = os.environ if environ is None else environ
-    return [value for name, value in env.items() if SECRET_NAME.search(name) and value.strip()]
+    return [value.strip() for name, value in env.items() if _is_secret_name(name) and _could_be_secret(value)]
+
+
+def _is_secret_name(name: str) -> bool:
+    return any(word in SECRET_WORDS for word in re.split(r"[_\W]+", name.upper()))
+
+
+def _could_be_secret(value: str) -> bool:
+    """Flags, numbers and paths in credential-named variables (HF_HUB_DISABLE_TOKEN=1) are not secrets."""
+    text = value.strip()
+    if text.lower() in NOT_SECRET or text.startswith(("/", "~")) or any(c.isspace() for c in text):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False
 
 
 class Scrubber:
     """Replaces known secret values, then secret-shaped text, with `REDACTED`."""
 
     def __init__(self, secrets: Iterable[str] = (), *, from_environment: bool = True) -> None:
-        values = {s.strip() for s in secrets if s and s.strip()}
+        values = {s.strip() for s in secrets if s and s.strip().lower() not in NOT_SECRET}
         if from_environment:
             values |= set(environment_secrets())
         values.discard(REDACTED)

@@ -31,6 +31,7 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--show-tools", action="store_true", help="Print each tool call and its result.")
     parser.add_argument("--strict", action="store_true", help="Exit 1 if any number in the answer is unverified.")
     parser.add_argument("--plot", type=Path, metavar="FILE.svg", help="Write the answer's bar chart as SVG.")
+    parser.add_argument("--force", action="store_true", help="Replace an existing --plot file.")
     parser.set_defaults(run=run)
 
 
@@ -59,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.plot is not None and args.plot.suffix.lower() != ".svg":
         return _fail(f"--plot writes SVG only; give a file name ending in .svg (got {args.plot.name}).", 2)
+    if args.plot is not None and not _plot_writable(args.plot, args.force):
+        return 2
     question = _with_file(args.question, args.file)
     if question is None:
         return 2
@@ -180,12 +183,25 @@ def write_plot(transcript: Transcript, path: Path, console: Console) -> bool:
     if not found:
         console.print("[yellow]No chart: the answer has no series of comparable measurements; --plot wrote nothing.[/]")
         return True
+    from ecocompute.files import WriteError, write_text
+
     try:
-        path.write_text(svg(found), encoding="utf-8")
-    except OSError as exc:
-        _fail(f"Cannot write {path} ({exc.__class__.__name__}).", 2)
+        write_text(path, svg(found), force=True)  # existence was checked (with --force) before the run
+    except WriteError as exc:
+        _fail(str(exc), 2)
         return False
     console.print(f"[dim]Chart written to {path}.[/]")
+    return True
+
+
+def _plot_writable(path: Path, force: bool) -> bool:
+    from ecocompute.files import WriteError, refuse_existing
+
+    try:
+        refuse_existing(path, force=force)
+    except WriteError as exc:
+        _fail(str(exc), 2)
+        return False
     return True
 
 
