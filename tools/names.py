@@ -51,7 +51,7 @@ def engine_key(text: str) -> str:
     raise did_you_mean("engine", text, ["transformers", "vllm"], [])
 
 
-_GPU_TAIL = re.compile(r"(sxm\d*|pcie)?(\d+gb)?(hbm\d*e?|gddr\d*x?)?")
+_GPU_TAIL = re.compile(r"(sxm\d*|pcie)?((?<!\d)\d+gb)?(hbm\d*e?|gddr\d*x?)?")
 
 
 def _gpu_key(text: str, known: list[str]) -> str:

@@ -97,9 +97,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _partial_writer(args: argparse.Namespace, model_id: str):
     """After each scenario, the JSON report so far (atomically): an interrupted run keeps its results."""
-    from ecocompute.evalkit import report as rep
-
     import threading
+
+    from ecocompute.evalkit import report as rep
 
     done, lock = [], threading.Lock()
 
@@ -169,7 +169,6 @@ def _console():
 
 def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) -> int:
     from ecocompute.evalkit import report as rep
-
     from ecocompute.files import WriteError
 
     print(rep.text_summary(report))
