@@ -28,10 +28,10 @@ def test_a_thousand_follow_ups_do_not_recurse() -> None:
     turns = ["What does Mistral-7B cost on the RTX 4090D at 1000 requests a month?"]
     turns += ["and on the A800?", "and at batch 8?"] * 750
     messages = [Message.user(t) for t in turns]
-    start = time.perf_counter()
+    start = time.process_time()
     intent = understand(messages)
     assert intent.model == "Mistral-7B" and intent.batch_size == 8
-    assert time.perf_counter() - start < 60
+    assert time.process_time() - start < 60
     reply = OfflineModel().complete("", messages, [])
     assert reply.text.strip()
 

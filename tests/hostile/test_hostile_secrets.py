@@ -102,6 +102,6 @@ def test_scrubbing_is_linear_in_the_text() -> None:
     import time
 
     text = "a" * 200_000 + "://" * 50_000 + "Bearer " * 20_000
-    start = time.perf_counter()
+    start = time.process_time()
     Scrubber(["abcdefgh"], from_environment=False).text(text)
-    assert time.perf_counter() - start < 3
+    assert time.process_time() - start < 3
