@@ -107,6 +107,12 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
+def _copy_grid(shared: Path) -> None:
+    """Grid intensity by country (plus World) and by cloud region, copied as curated (NOTES.md section 6)."""
+    for name in ("grid_by_country.csv", "cloud_regions.csv"):
+        shutil.copyfile(shared / name, OUT / name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
@@ -115,6 +121,7 @@ def main() -> None:
     _write(OUT / "serving_measurements.csv", _serving(shared / "serving_measurements.csv"))
     for name in ("gpus.csv", "grid_and_prices.csv", "inconsistencies.csv", "fitted_curves.csv"):
         shutil.copyfile(shared / name, OUT / name)
+    _copy_grid(shared)
     print(f"wrote {OUT}")
 
 

@@ -18,7 +18,7 @@ from ecocompute.tools.common import (
     view,
 )
 from ecocompute.tools.dataset import Measurement
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import not_measured
 from ecocompute.tools.query import coverage, other_rows, primary_rows, resolve
 
 # Bytes per weight for the weight-memory estimate (parameters x bytes; activations and KV cache excluded).
@@ -90,7 +90,8 @@ def compare_precisions(
     at_bs = [m for m in engine_rows if m.batch_size == bs]
     if not at_bs:
         measured = sorted({m.batch_size for m in engine_rows if m.batch_size})
-        raise ToolInputError(f"{q.model} on {q.gpu} is not measured at batch size {bs}; measured batch sizes: {measured}.")
+        raise not_measured(f"{q.model} on {q.gpu} is not measured at batch size {bs}; measured batch sizes: {measured}.",
+                           "batch_size", bs, measured)
     tables = [_table(exp, [m for m in at_bs if m.experiment == exp], q.model_params_b or at_bs[0].params_b)
               for exp in sorted({m.experiment for m in at_bs}, key=lambda e: -len({m.precision for m in at_bs if m.experiment == e}))]
     conflicts = [f"{o.row_id} ({o.source.path}@{o.source.commit}) gives {o.energy_j_per_1k_tok} J/1k for {o.precision}: {o.notes.split(';', 2)[-1].strip()[:200]}"

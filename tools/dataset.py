@@ -104,6 +104,8 @@ class Region(BaseModel):
 
     key: str
     label: str
+    iso3: str | None = None
+    default: bool = False
     grid_gco2_per_kwh: float | None
     usd_per_kwh: float | None
     source: str
@@ -167,26 +169,19 @@ def _gpus() -> dict[str, GpuProfile]:
                                           "idle_w": None, **v}) for k, v in merged.items()}
 
 
-REGION_ROWS = {  # our region key -> row label in grid_and_prices.csv
-    "us": "US (skill default)",
-    "china": "China (skill default)",
-    "eu": "EU Average",
-    "france": "France",
-    "norway": "Norway",
-    "india": "India",
-}
-
-
 def _regions() -> dict[str, Region]:
+    """The regions of regions.csv (key -> a row of grid_and_prices.csv), declared once there."""
     rows = {r["region"]: r for r in _rows("grid_and_prices.csv")}
     out = {}
-    for key, label in REGION_ROWS.items():
-        row = rows[label]
-        out[key] = Region(
-            key=key, label=label, grid_gco2_per_kwh=row["grid_gco2_per_kwh"] or None,
-            usd_per_kwh=row["electricity_usd_per_kwh"] or None,
+    for spec in _rows("regions.csv"):
+        row = rows[spec["row"]]
+        out[spec["key"]] = Region(
+            key=spec["key"], label=spec["row"], iso3=spec["iso3"] or None, default=spec["default"] == "yes",
+            grid_gco2_per_kwh=row["grid_gco2_per_kwh"] or None, usd_per_kwh=row["electricity_usd_per_kwh"] or None,
             source=f"{row['source_repo']}:{row['source_path']}@{row['source_commit']} ({row['source_section']})",
         )
+    if sum(r.default for r in out.values()) != 1:
+        raise ValueError("regions.csv must mark exactly one default region")
     return out
 
 

@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from ecocompute.tools.dataset import load
-from ecocompute.tools.errors import ToolInputError, did_you_mean
+from ecocompute.tools.errors import ToolInputError, UnknownName, did_you_mean
 
 PRECISION_ALIASES: dict[str, str] = {
     "fp16": "fp16", "float16": "fp16", "half": "fp16", "f16": "fp16", "torchfloat16": "fp16",
@@ -47,7 +47,8 @@ def engine_key(text: str) -> str:
         return ENGINE_ALIASES[key]
     for name in ("sglang", "tgi", "tensorrt", "trtllm", "llamacpp", "ollama"):
         if key.startswith(name):
-            raise ToolInputError(f"Engine {text!r} is not measured in the dataset. Covered: transformers, vllm.")
+            raise ToolInputError(f"Engine {text!r} is not measured in the dataset. Covered: transformers, vllm.", code="unknown_name",
+                                 details=UnknownName(kind="engine", given=text, did_you_mean=[], covered=["transformers", "vllm"]))
     raise did_you_mean("engine", text, ["transformers", "vllm"], [])
 
 

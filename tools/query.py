@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from ecocompute.tools.dataset import Measurement, load
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import ToolInputError, UnknownName, missing
 from ecocompute.tools.names import engine_key, gpu_key, model_key, model_params_b, precision_key, resolve_model
 
 
@@ -35,7 +35,8 @@ def resolve(gpu: str | None = None, model: str | None = None, precision: str | N
     """Resolve names; an unknown model with a size token stays unresolved (model=None, size kept)."""
     for label, value in (("gpu", gpu), ("model", model), ("precision", precision), ("engine", engine)):
         if value is not None and not value.strip():
-            raise ToolInputError(f"The {label} name is blank; give a name or leave it out (null).")
+            raise ToolInputError(f"The {label} name is blank; give a name or leave it out (null).", code="unknown_name",
+                                 details=UnknownName(kind=label, given=value, did_you_mean=[], covered=[]))
     name: str | None = None
     params: float | None = None
     if model is not None and model.strip():
@@ -54,7 +55,7 @@ def resolve(gpu: str | None = None, model: str | None = None, precision: str | N
 
 def require_any(**given: object) -> None:
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in given.values()):
-        raise ToolInputError(f"Give at least one of: {', '.join(given)}.")
+        raise missing(f"Give at least one of: {', '.join(given)}.", *given)
 
 
 def primary_rows(q: Query) -> list[Measurement]:

@@ -10,7 +10,7 @@ from ecocompute.tools import evidence
 from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, RowView, comparable, pct_change, row_order, view
 from ecocompute.tools.compare import BYTES_PER_PARAM
 from ecocompute.tools.dataset import Measurement, load
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import conflicting, missing, not_measured
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.serving import LatencyMetric, ServingChoice, choose
 
@@ -60,14 +60,15 @@ def recommend_config(
 ) -> RecommendResult:
     """OPTIMIZE: precision and batch size (vLLM max_num_seqs, optionally under a latency deadline) for a model, GPU and use case, with reasons and rows."""
     if model is None and params_b is None:
-        raise ToolInputError("Give a model or params_b.")
+        raise missing("Give a model or params_b.", "model", "params_b")
     q = resolve(gpu, model, None, None, engine)
     size = params_b or q.model_params_b
     eng = q.engine or _default_engine(q)
     if eng != "transformers":
         return _serving(q, size, use_case, itl_deadline_ms, latency_metric, num_gpus)
     if itl_deadline_ms is not None:
-        raise ToolInputError("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.")
+        raise conflicting("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.",
+                          "itl_deadline_ms", "engine")
     return _transformers(q, size, use_case, vram_gb or load().gpus[q.gpu].vram_gb)
 
 
@@ -177,7 +178,8 @@ def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | 
     if not rows or q.model is None:
         counts = sorted({m.num_gpus for m in primary_rows(q.model_copy(update={"engine": "vllm"}))})
         where = f" with {num_gpus} GPUs (measured GPU counts: {counts})" if num_gpus and counts else ""
-        raise ToolInputError(f"No vLLM serving rows for {q.model_given or q.model} on {q.gpu}{where}.")
+        raise not_measured(f"No vLLM serving rows for {q.model_given or q.model} on {q.gpu}{where}.", "num_gpus" if where else "model",
+                           num_gpus if where else (q.model_given or q.model), counts if where else [])
     newest = max(_version(m) for m in rows)
     sweeps: dict[tuple, list[Measurement]] = {}
     for m in rows:

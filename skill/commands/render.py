@@ -87,6 +87,7 @@ def _compare(r: dict[str, Any]) -> None:
 def _estimate(r: dict[str, Any]) -> None:
     console.print(f"[bold]Formula[/]: {r['formula']}")
     console.print("[bold]Inputs[/]: " + ", ".join(f"{k}={v}" for k, v in r["inputs"].items() if not k.endswith("_source")))
+    console.print(r["location"]["statement"], highlight=False)
     t = Table(title="Monthly estimate")
     for col in ("", "precision", "batch", "basis", "J/1k tok", "J/request", "kWh/month", "USD/month", "kg CO2/month"):
         t.add_column(col, overflow="fold")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from ecocompute.offline import extract as ex
 from ecocompute.offline import lexicon as lx
+from ecocompute.offline import places
 from ecocompute.offline.extract import NOT_ALNUM_BEFORE, dedupe
 from ecocompute.tools.dataset import load
 from ecocompute.tools.errors import ToolInputError
@@ -52,6 +53,7 @@ class Intent(BaseModel):
     requests_per_day: float | None = None
     tokens_per_request: float | None = None
     region: str | None = None
+    grid_basis: Literal["codecarbon", "ecologits"] | None = None
     usd_per_kwh: float | None = None
     use_case: Literal["interactive", "api", "batch"] | None = None
     code: str | None = None
@@ -84,7 +86,7 @@ def parse(text: str) -> Intent:
         num_gpus=_gpu_count(prose), precisions=dedupe(flag_precisions + ex.precision_words(prose)), flags=flags,
         batch_size=ex.batch(prose), engine=ex.engine(prose), unmeasured_engine=ex.unmeasured_engine(prose),
         deadline_ms=ex.deadline(prose), latency_metric=ex.metric(prose), tokens_per_request=ex.tokens(prose),
-        region=ex.region(prose), usd_per_kwh=ex.price(prose), use_case=ex.use_case(prose), code=code, code_name=code_name,
+        region=ex.region(prose), grid_basis=places.grid_basis(prose), usd_per_kwh=ex.price(prose), use_case=ex.use_case(prose), code=code, code_name=code_name,
         symptoms=ex.symptoms(prose), observed_power_w=ex.first_float(lx.OBSERVED_POWER, prose),
         observed_tokens_per_s=ex.first_float(lx.OBSERVED_SPEED, prose), batch_sizes=ex.batches(prose),
         batch_range=bool(lx.BATCH_RANGE.search(prose)), lookup=bool(lx.LOOKUP.search(prose)),

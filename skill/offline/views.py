@@ -227,9 +227,16 @@ def estimate_context(data: dict[str, Any], rows: list[dict[str, Any]] | None = N
                            f"{format_number(inp['tokens_per_request'])} generated tokens per request ({cur['how']}), "
                            "so the estimate uses the measured figure, not the quoted one")
     ctx = {"requests_per_month": inp["requests_per_month"], "tokens_per_request": inp["tokens_per_request"],
-           "region": inp["region"], "usd_per_kwh": inp["usd_per_kwh"], "grid_gco2_per_kwh": inp["grid_gco2_per_kwh"],
+           "region": _grid(data["location"]), "usd_per_kwh": inp["usd_per_kwh"], "grid_gco2_per_kwh": inp["grid_gco2_per_kwh"],
            "scenarios": scenarios, "breakdown": breakdown, "formula": data["formula"], "warnings": warnings}
     return ctx, [a.rstrip(".") for a in data.get("assumptions", [])]
+
+
+def _grid(place: dict[str, Any]) -> str:
+    """Which row and which intensity basis the estimate used (estimate_cost's `location`)."""
+    price = place.get("price_source")
+    where = f"; price from {price.split(': ')[0]}" if price and price != "user" else ""
+    return f"{place['name']}, {place['row']}, {place['intensity_basis']}{where}"
 
 
 def _scenario(name: str, c: dict[str, Any], regimes: dict[str, str]) -> dict[str, Any]:
