@@ -33,6 +33,7 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--show-tools", action="store_true", help="Print each tool call and its result.")
     parser.add_argument("--strict", action="store_true", help="Exit 1 if any number in the answer is unverified.")
     parser.add_argument("--plot", type=Path, metavar="FILE.svg", help="Write the answer's bar chart as SVG.")
+    parser.add_argument("--force", action="store_true", help="Replace an existing --plot file.")
     parser.set_defaults(run=run)
 
 
@@ -40,6 +41,16 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-m", "--model", default=None,
                         help="provider:model, e.g. offline, openai:MODEL, anthropic:MODEL (default: $ECOCOMPUTE_MODEL or offline).")
     parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
+    parser.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
+                        help="Give up on a model request after this many seconds (default 30).")
+
+
+def seconds(text: str) -> float:
+    """A `--timeout` value: a positive, finite number of seconds (argparse turns ValueError into a usage error)."""
+    value = float(text)
+    if not 0 < value <= 3600:
+        raise ValueError(text)
+    return value
 
 
 def model_id(args: argparse.Namespace) -> str:
@@ -51,12 +62,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.plot is not None and args.plot.suffix.lower() != ".svg":
         return _fail(f"--plot writes SVG only; give a file name ending in .svg (got {args.plot.name}).", 2)
+    if args.plot is not None and not _plot_writable(args.plot, args.force):
+        return 2
     question = _with_file(args.question, args.file)
     if question is None:
         return 2
     console = _console(args.json)
     try:
-        model = build_model(model_id(args), args.base_url)
+        model = build_model(model_id(args), args.base_url, args.timeout)
         transcript = ask(model, [_user(question)], console, show_tools=args.show_tools and not args.json)
     except ModelError as exc:
         return _fail(exc.message, 3)
@@ -101,10 +114,10 @@ def _console(quiet: bool) -> Console:
     return make_console(stderr=quiet)
 
 
-def build_model(model: str, base_url: str | None) -> Model:
+def build_model(model: str, base_url: str | None, timeout: float | None = None) -> Model:
     from ecocompute.providers.base import make_model
 
-    return make_model(model, base_url=base_url)
+    return make_model(model, base_url=base_url, timeout=timeout)
 
 
 def ask(model: Model, conversation: list[Message], console: Console, *, show_tools: bool) -> Transcript:
@@ -170,12 +183,25 @@ def write_plot(transcript: Transcript, path: Path, console: Console) -> bool:
     if not found:
         console.print("[yellow]No chart: the answer has no series of comparable measurements; --plot wrote nothing.[/]")
         return True
+    from ecocompute.files import WriteError, write_text
+
     try:
-        path.write_text(svg(found), encoding="utf-8")
-    except OSError as exc:
-        _fail(f"Cannot write {path} ({exc.__class__.__name__}).", 2)
+        write_text(path, svg(found), force=True)  # existence was checked (with --force) before the run
+    except WriteError as exc:
+        _fail(str(exc), 2)
         return False
     console.print(f"[dim]Chart written to {sanitize(path, oneline=True, markup=True)}.[/]")
+    return True
+
+
+def _plot_writable(path: Path, force: bool) -> bool:
+    from ecocompute.files import WriteError, refuse_existing
+
+    try:
+        refuse_existing(path, force=force)
+    except WriteError as exc:
+        _fail(str(exc), 2)
+        return False
     return True
 
 

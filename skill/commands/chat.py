@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     _tolerant_stdin()
     console = make_console()
     try:
-        model = single.build_model(single.model_id(args), args.base_url)
+        model = single.build_model(single.model_id(args), args.base_url, args.timeout)
     except ModelError as exc:
         sys.stderr.write(f"ecocompute: {sanitize(exc.message)}\n")
         return 3
@@ -88,7 +88,7 @@ def _command(console: Console, line: str, model: Model, history: list[Message], 
             console.print(f"Current model: [cyan]{_s(model.id)}[/]. Use /model provider:model.")
             return False, model, history, show_tools
         try:
-            model = single.build_model(rest.strip(), args.base_url)
+            model = single.build_model(rest.strip(), args.base_url, args.timeout)
         except ModelError as exc:
             console.print(f"[red]{_s(exc.message)}[/]")
             return False, model, history, show_tools
