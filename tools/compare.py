@@ -18,6 +18,7 @@ from ecocompute.tools.common import (
     view,
 )
 from ecocompute.tools.dataset import Measurement
+from ecocompute.tools.engines import default_engine, engine
 from ecocompute.tools.errors import not_measured
 from ecocompute.tools.query import coverage, other_rows, primary_rows, resolve
 
@@ -85,7 +86,8 @@ def compare_precisions(
     if not rows:
         return CompareResult(gpu=q.gpu or gpu, model=q.model or model, batch_size=batch_size or 1, basis="unavailable",
                              tables=[], conflicts=[], warnings=[f"No primary rows for {q.model} on {q.gpu}."], covered=coverage(q))
-    engine_rows = [m for m in rows if m.engine == sorted({m.engine for m in rows}, key=lambda e: e != "transformers")[0]]
+    chosen = default_engine({m.engine for m in rows})
+    engine_rows = [m for m in rows if m.engine == chosen]
     bs = batch_size or min(m.batch_size or 1 for m in engine_rows)
     at_bs = [m for m in engine_rows if m.batch_size == bs]
     if not at_bs:
@@ -107,8 +109,10 @@ def _table(experiment: str, rows: list[Measurement], params_b: float | None) -> 
     by_prec: dict[str, Measurement] = {}
     for m in sorted(rows, key=row_order):
         by_prec.setdefault(m.precision, m)
-    base = by_prec.get("fp16") or by_prec.get("bf16")
-    wanted = [p for p in ORDER if p in by_prec or (rows[0].engine == "transformers" and p in ("fp16", "nf4", "int8_default", "int8_pure"))]
+    eng = engine(rows[0].engine)
+    base = by_prec.get(eng.baseline_precision) or by_prec.get("fp16") or by_prec.get("bf16")
+    always = () if eng.serving else ("fp16", "nf4", "int8_default", "int8_pure")  # the eager precision table
+    wanted = [p for p in ORDER if p in by_prec or p in always]
     return PrecisionTable(
         experiment=experiment, engine=rows[0].engine, energy_basis=rows[0].energy_basis,
         baseline=base.row_id if base else None,

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from ecocompute.tools.engines import engine
+
 Role = Literal["primary", "secondary", "mirror", "claim"]
 EnergyBasis = Literal["gross", "net_of_idle", "unknown", "as_mirrored_source"]
 IDENTITY_TOLERANCE = 0.01
@@ -80,7 +82,7 @@ class Measurement(BaseModel):
 
     @property
     def regime(self) -> str:
-        return "serving_steady_state" if self.engine != "transformers" else "transformers_eager"
+        return engine(self.engine).regime
 
     @property
     def identity_ok(self) -> bool:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, comparable, pct_change
 from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.engines import engine
 from ecocompute.tools.names import model_params_b  # noqa: F401 - part of this module's interface
 
 SMALL_MODEL_MAX_B = 3.0
@@ -43,7 +44,7 @@ class Evidence(BaseModel):
 
 
 def _pairs(new_prec: str, base_prec: str, keep: Callable[[Measurement], bool]) -> list[Comparison]:
-    prim = [m for m in load().primary() if m.engine == "transformers" and m.energy_j_per_1k_tok and keep(m)]
+    prim = [m for m in load().primary() if not engine(m.engine).serving and m.energy_j_per_1k_tok and keep(m)]
     base = {(m.experiment, m.gpu, m.model, m.batch_size): m for m in prim if m.precision == base_prec}
     out = []
     for m in prim:
@@ -120,7 +121,7 @@ def nf4_large_model_effect() -> Evidence:
 @cache
 def batch_size_gain() -> Evidence:
     """Energy per token (and so per request) at the largest measured batch vs batch 1, per experiment."""
-    prim = [m for m in load().primary() if m.engine == "transformers" and m.energy_j_per_1k_tok and m.batch_size]
+    prim = [m for m in load().primary() if not engine(m.engine).serving and m.energy_j_per_1k_tok and m.batch_size]
     comps = []
     for key in sorted({(m.experiment, m.gpu, m.model, m.precision) for m in prim}):
         sweep = sorted((m for m in prim if (m.experiment, m.gpu, m.model, m.precision) == key), key=lambda m: m.batch_size)
@@ -135,7 +136,7 @@ def batch_size_gain() -> Evidence:
 
 def power_vs_energy() -> Evidence:
     """Rows where a precision draws less power than FP16 yet uses more energy per token."""
-    prim = [m for m in load().primary() if m.engine == "transformers" and m.power_w and m.energy_j_per_1k_tok]
+    prim = [m for m in load().primary() if not engine(m.engine).serving and m.power_w and m.energy_j_per_1k_tok]
     fp16 = {(m.experiment, m.gpu, m.model, m.batch_size): m for m in prim if m.precision == "fp16"}
     comps = []
     for m in prim:
