@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from importlib import import_module
-from typing import Any, ClassVar, get_args, get_type_hints
+from typing import Any, ClassVar, Optional, cast, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
 from pydantic.fields import FieldInfo
@@ -85,7 +85,7 @@ class ToolSpec:
                 continue
             info = FieldInfo.from_annotated_attribute(hints[pname], param.default)
             if not _allows_none(info.annotation):
-                info.annotation = info.annotation | None  # type: ignore[operator]
+                info.annotation = cast(Any, Optional[info.annotation])  # noqa: UP045 (a runtime type, not an annotation)
                 defaulted.add(pname)
             fields[pname] = (info.annotation, info)
         camel = "".join(part.title() for part in self.name.split("_"))

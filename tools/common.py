@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel
 
 from ecocompute.tools.dataset import Measurement, Source
 
+T = TypeVar("T")
 Basis = Literal["measured", "derived", "interpolated", "extrapolated", "unavailable"]
 INT8_PURE_CAVEAT = (
     "llm_int8_threshold=0.0 quantises the outlier features that the default threshold keeps in FP16, "
@@ -63,6 +64,13 @@ class Delta(BaseModel):
     basis: Basis = "derived"
     formula: str
     row_ids: list[str]
+
+
+def known(value: T | None) -> T:
+    """A value the caller has already filtered for (rows with energy, batch, ...); None here is a bug."""
+    if value is None:
+        raise ValueError("a value filtered as present is missing")
+    return value
 
 
 def pct_change(new: float, old: float) -> float:

@@ -13,6 +13,7 @@ from ecocompute.tools.common import (
     RowView,
     energy_delta,
     identity_warnings,
+    known,
     row_order,
     throughput_delta,
     view,
@@ -101,7 +102,7 @@ def compare_precisions(
     warnings = identity_warnings(at_bs)
     if len(tables) > 1:
         warnings.append("Several experiments measured this configuration; percentages are computed within each table only.")
-    return CompareResult(gpu=q.gpu, model=q.model, batch_size=bs, basis="measured", tables=tables,
+    return CompareResult(gpu=known(q.gpu), model=known(q.model), batch_size=bs, basis="measured", tables=tables,
                          conflicts=conflicts, warnings=warnings)
 
 

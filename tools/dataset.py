@@ -185,8 +185,8 @@ def _regions() -> dict[str, Region]:
     for key, label in REGION_ROWS.items():
         row = rows[label]
         out[key] = Region(
-            key=key, label=label, grid_gco2_per_kwh=row["grid_gco2_per_kwh"] or None,
-            usd_per_kwh=row["electricity_usd_per_kwh"] or None,
+            key=key, label=label, grid_gco2_per_kwh=float(row["grid_gco2_per_kwh"]) if row["grid_gco2_per_kwh"] else None,
+            usd_per_kwh=float(row["electricity_usd_per_kwh"]) if row["electricity_usd_per_kwh"] else None,
             source=f"{row['source_repo']}:{row['source_path']}@{row['source_commit']} ({row['source_section']})",
         )
     return out

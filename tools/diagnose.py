@@ -98,7 +98,7 @@ def _effective_precision(precision: str | None, int8: bool | None, threshold: fl
 
 
 def _deltas(rows: list[Measurement], target: str, better: tuple[str, ...]) -> list[Delta]:
-    by = {}
+    by: dict[tuple[str, int | None, str], Measurement] = {}
     for m in sorted(rows, key=row_order):
         by.setdefault((m.experiment, m.batch_size, m.precision), m)
     out = []

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, comparable, pct_change, row_order
+from ecocompute.tools.common import Basis, comparable, known, pct_change, row_order
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import default_engine
 from ecocompute.tools.engines import engine as engine_entry
@@ -98,7 +98,7 @@ def estimate_cost(
     """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
     if (requests_per_month is None) == (requests_per_day is None):
         raise missing("Give exactly one of requests_per_month or requests_per_day.", "requests_per_month", "requests_per_day")
-    monthly = requests_per_month if requests_per_month is not None else requests_per_day * 30
+    monthly = requests_per_month if requests_per_month is not None else known(requests_per_day) * 30
     assumed_tokens = tokens_per_request is None
     tokens_per_request = DEFAULT_TOKENS if assumed_tokens else tokens_per_request
     q = resolve(gpu, model, precision, None, engine)
@@ -156,7 +156,7 @@ def _estimate(q: Query, precision: str | None, batch: int | None, monthly: float
     per_req, req_basis, used_tokens, measured_req = _per_request(e1k, basis, anchor, tokens)
     kwh = per_req * monthly * pue / 3.6e6 if per_req is not None else None
     return ConfigEstimate(
-        gpu=q.gpu, model=q.model or q.model_given, precision=prec, batch_size=bs, engine=engine,
+        gpu=known(q.gpu), model=q.model or q.model_given, precision=prec, batch_size=bs, engine=engine,
         engine_version=anchor.engine_version if anchor else None, regime=anchor.regime if anchor else None, basis=basis, row_ids=ids,
         how=how, energy_j_per_1k_tok=e1k, energy_j_per_1k_tok_range=rng, energy_j_per_request=_r(per_req),
         energy_j_per_request_basis=req_basis, tokens_per_request=used_tokens, measured_energy_j_per_request=measured_req,
@@ -208,17 +208,17 @@ def _energy(q: Query, engine: str, prec: str, bs: int, rows: list[Measurement]):
 
 def _interpolate(rows: list[Measurement], bs: int):
     best_exp = max({m.experiment for m in rows}, key=lambda e: sum(m.experiment == e for m in rows))
-    sweep = sorted((m for m in rows if m.experiment == best_exp and m.batch_size), key=lambda m: m.batch_size)
-    lower = [m for m in sweep if m.batch_size < bs]
-    upper = [m for m in sweep if m.batch_size > bs]
+    sweep = sorted((m for m in rows if m.experiment == best_exp and m.batch_size), key=lambda m: known(m.batch_size))
+    lower = [m for m in sweep if known(m.batch_size) < bs]
+    upper = [m for m in sweep if known(m.batch_size) > bs]
     if lower and upper:
         a, b = lower[-1], upper[0]
-        t = (math.log(bs) - math.log(a.batch_size)) / (math.log(b.batch_size) - math.log(a.batch_size))
-        e = math.exp(math.log(a.energy_j_per_1k_tok) * (1 - t) + math.log(b.energy_j_per_1k_tok) * t)
+        t = (math.log(bs) - math.log(known(a.batch_size))) / (math.log(known(b.batch_size)) - math.log(known(a.batch_size)))
+        e = math.exp(math.log(known(a.energy_j_per_1k_tok)) * (1 - t) + math.log(known(b.energy_j_per_1k_tok)) * t)
         return (_r(e), (b.energy_j_per_1k_tok, a.energy_j_per_1k_tok), "interpolated", [a.row_id, b.row_id],
                 f"log-log interpolation between batch {a.batch_size} ({a.row_id}) and {b.batch_size} ({b.row_id})", [])
     near = lower[-1] if lower else upper[0]
-    direction = "upper bound (larger batches use less energy per token)" if near.batch_size < bs else "lower bound"
+    direction = "upper bound (larger batches use less energy per token)" if known(near.batch_size) < bs else "lower bound"
     return (near.energy_j_per_1k_tok, None, "extrapolated", [near.row_id],
             f"batch {bs} not measured; nearest measured batch {near.batch_size} ({near.row_id}) used as an {direction}", [])
 
@@ -229,8 +229,8 @@ def _by_size(q: Query, engine: str, prec: str, bs: int):
             and m.energy_j_per_1k_tok and m.params_b and m.num_gpus == 1]
     if size is None or not pool:
         return None, None, "unavailable", [], (f"no {engine} {prec} measurement on {q.gpu} to extrapolate from"), []
-    anchor = min(sorted(pool, key=row_order), key=lambda m: (abs(math.log(m.params_b / size)), abs((m.batch_size or 1) - bs)))
-    e = anchor.energy_j_per_1k_tok * size / anchor.params_b
+    anchor = min(sorted(pool, key=row_order), key=lambda m: (abs(math.log(known(m.params_b) / size)), abs((m.batch_size or 1) - bs)))
+    e = known(anchor.energy_j_per_1k_tok) * size / known(anchor.params_b)
     return (_r(e), (_r(e / 2), _r(e * 2)), "extrapolated", [anchor.row_id],
             f"not measured; scaled from {anchor.model} ({anchor.row_id}, {anchor.params_b:g}B, batch {anchor.batch_size}) by parameter count; range x0.5 to x2", [])
 
@@ -241,7 +241,7 @@ def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple
     experiment, engine and energy basis, between measured rows."""
     anchor = load().row(current.row_ids[0]) if current.row_ids and current.basis == "measured" else None
     try:
-        rec = recommend(q.gpu, q.model or q.model_given, use_case=use_case, engine=current.engine,
+        rec = recommend(known(q.gpu), q.model or q.model_given, use_case=use_case, engine=current.engine,
                         num_gpus=anchor.num_gpus if anchor else q.num_gpus,
                         prefer_experiment=anchor.experiment if anchor else None)
     except ToolInputError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 import re
 from functools import cache
 
@@ -86,7 +87,7 @@ def split_gpu_count(text: str) -> tuple[str, int | None]:
     return text, None
 
 
-def _plural(name: str, gpus: dict[str, object]) -> str:
+def _plural(name: str, gpus: Mapping[str, object]) -> str:
     """"H100s" -> "H100" when only the singular is a GPU."""
     if name.lower().endswith("s") and _gpu_key(name, list(gpus)) not in gpus:
         return name[:-1]

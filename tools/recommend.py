@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from ecocompute.tools import evidence
-from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, RowView, comparable, pct_change, row_order, view
+from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, RowView, comparable, known, pct_change, row_order, view
 from ecocompute.tools.compare import BYTES_PER_PARAM
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import EAGER, default_engine
@@ -101,7 +101,7 @@ def recommend(gpu: str, model: str | None, params_b: float | None = None, use_ca
         raise conflicting("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.",
                           "itl_deadline_ms", "engine")
     q = q.model_copy(update={"engine": eng.key})
-    return _transformers(q, size, use_case, vram_gb or load().gpus[q.gpu].vram_gb, prefer_experiment)
+    return _transformers(q, size, use_case, vram_gb or load().gpus[known(q.gpu)].vram_gb, prefer_experiment)
 
 
 def _default_engine(q: Query) -> str:
@@ -142,6 +142,8 @@ def _transformers(q: Query, size: float | None, use_case: UseCase, vram: float |
     ranked = measured_candidates(rows, use_case, size, vram, prefer_experiment)
     reasons: list[str] = []
     warnings: list[str] = []
+    precision: str | None
+    basis: Basis
     if ranked:
         pick = ranked[0]
         precision, batch, basis, data_says = pick.precision, pick.batch_size, "measured", pick.precision
@@ -173,7 +175,7 @@ def _transformers(q: Query, size: float | None, use_case: UseCase, vram: float |
         warnings.append(f"Accuracy: {INT8_PURE_CAVEAT}.")
     warnings.append("Never use load_in_8bit=True with the default threshold: " + evidence.int8_default_penalty().claim + ".")
     expected = view(ranked[0]) if ranked else None
-    return RecommendResult(gpu=q.gpu, model=q.model or q.model_given, params_b=size, use_case=use_case, engine=q.engine or EAGER,
+    return RecommendResult(gpu=known(q.gpu), model=q.model or q.model_given, params_b=size, use_case=use_case, engine=q.engine or EAGER,
                            precision=precision, batch_size=batch, basis=basis if precision else "unavailable", reasons=reasons,
                            rule_checks=[check], row_ids=row_ids, expected=expected, candidates=candidates, warnings=warnings)
 
@@ -193,7 +195,7 @@ def _measured_reasons(q: Query, pick: Measurement, same: list[Measurement], use_
     base = next((m for m in sorted(same, key=row_order) if m.precision == engine_entry(pick.engine).baseline_precision), None)
     for m in sorted(same, key=lambda m: m.precision):
         if base is not None and m is not base and m.energy_j_per_1k_tok and comparable(m, base):
-            out.append(f"{m.precision} uses {pct_change(m.energy_j_per_1k_tok, base.energy_j_per_1k_tok):+.1f}% energy per "
+            out.append(f"{m.precision} uses {pct_change(m.energy_j_per_1k_tok, known(base.energy_j_per_1k_tok)):+.1f}% energy per "
                        f"token vs {base.precision} at {word} {m.batch_size} ({m.row_id} vs {base.row_id}).")
     return out
 
@@ -282,7 +284,7 @@ def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | 
                             energy_j_per_1k_tok=c.chosen.energy_j_per_1k_tok, row_ids=[c.chosen.row_id],
                             note=f"{c.num_gpus} GPU(s); median ITL {_ms(c.chosen.median_itl_ms)}, p99 ITL {_ms(c.chosen.p99_itl_ms)}")
                   for c in sorted(choices, key=_energy) if c.chosen and c.meets_deadline]
-    return RecommendResult(gpu=q.gpu, model=q.model, params_b=size, use_case=use_case, engine=eng.key,
+    return RecommendResult(gpu=known(q.gpu), model=q.model, params_b=size, use_case=use_case, engine=eng.key,
                            precision=choice.precision, batch_size=chosen.batch_size if chosen and met else None,
                            basis="measured" if met else "unavailable",
                            reasons=reasons, rule_checks=[], row_ids=sorted(m.row_id for m in sweep), expected=chosen,
