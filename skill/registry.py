@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import import_module
 from typing import Any, ClassVar, Optional, cast, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, SerializeAsAny, ValidationError, create_model, model_validator
 from pydantic.fields import FieldInfo
 
 from ecocompute.tools.errors import InvalidArguments, ToolError, ToolInputError
@@ -153,14 +153,20 @@ def get_tool(name: str) -> ToolSpec:
 
 
 class ToolOutcome(BaseModel):
-    """What a tool call produced: a JSON result, or a typed error the caller can correct."""
+    """What a tool call produced: the typed result (kept typed until an edge serialises it), or a typed
+    error the caller can correct."""
 
     model_config = ConfigDict(frozen=True)
 
     name: str
     is_error: bool
-    content: dict[str, Any] = {}
+    result: SerializeAsAny[BaseModel] | None = None
     failure: ToolError | None = None
+
+    @property
+    def content(self) -> dict[str, Any]:
+        """The result as JSON data: for the edges (CLI, MCP structured content, scripts, the model's text)."""
+        return self.result.model_dump(mode="json") if self.result is not None else {}
 
     @property
     def error(self) -> str | None:
@@ -186,4 +192,14 @@ def run_tool(tool: str | ToolSpec, arguments: Mapping[str, Any]) -> ToolOutcome:
         result = spec.call(arguments)
     except ToolInputError as exc:
         return failed(name, exc)
-    return ToolOutcome(name=name, is_error=False, content=result.model_dump(mode="json"))
+    return ToolOutcome(name=name, is_error=False, result=result)
+
+
+def parse_result(tool: str | ToolSpec, text: str) -> BaseModel | None:
+    """A tool result read back from its JSON text (e.g. from a transcript) as the tool's result model;
+    None for an unknown tool or text that is not that model (an error result, a truncated one)."""
+    try:
+        spec = tool if isinstance(tool, ToolSpec) else get_tool(tool)
+        return spec.result_model.model_validate_json(text)
+    except (ToolInputError, ValidationError):
+        return None

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, comparable, known, pct_change, row_order
+from ecocompute.tools.common import Basis, comparable, known, pct_change, row_order, unit
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import default_engine
 from ecocompute.tools.engines import engine as engine_entry
@@ -43,18 +43,17 @@ class ConfigEstimate(BaseModel):
     basis: Basis
     row_ids: list[str]
     how: str
-    energy_j_per_1k_tok: float | None
+    energy_j_per_1k_tok: float | None = unit('J/1k tok')
     energy_j_per_1k_tok_range: tuple[float, float] | None = None
-    energy_j_per_request: float | None
+    energy_j_per_request: float | None = unit('J')
     energy_j_per_request_basis: Basis = "derived"
     tokens_per_request: float | None = Field(default=None, description="output tokens per request behind energy_j_per_request")
-    measured_energy_j_per_request: float | None = Field(
-        default=None, description="the row's measured J per request at its own mean output length (serving rows)")
-    median_itl_ms: float | None = Field(default=None, description="measured median inter-token latency, ms (serving rows)")
-    p99_itl_ms: float | None = Field(default=None, description="measured p99 inter-token latency, ms (serving rows)")
-    kwh_per_month: float | None
-    cost_usd_per_month: float | None
-    kg_co2_per_month: float | None
+    measured_energy_j_per_request: float | None = unit("J", "the row's measured energy per request at its own mean output length", None)
+    median_itl_ms: float | None = unit("ms", "measured median inter-token latency (serving rows)", None)
+    p99_itl_ms: float | None = unit("ms", "measured p99 inter-token latency (serving rows)", None)
+    kwh_per_month: float | None = unit('kWh/month')
+    cost_usd_per_month: float | None = unit('USD/month')
+    kg_co2_per_month: float | None = unit('kg CO2/month')
     other_measurements: list[str] = []
 
 
