@@ -14,7 +14,7 @@ from ecocompute.tools.engines import EAGER, default_engine
 from ecocompute.tools.engines import engine as engine_entry
 from ecocompute.tools.errors import conflicting, missing, not_measured
 from ecocompute.tools.query import Query, primary_rows, resolve
-from ecocompute.tools.serving import LatencyMetric, ServingChoice, choose
+from ecocompute.tools.serving import LatencyMetric, ServingChoice, choose, moe_note
 
 UseCase = Literal["interactive", "api", "batch"]
 BATCH_FOR_USE = {"interactive": 1, "api": 8, "batch": 64}  # the usual batch per use case (an extrapolation target)
@@ -52,6 +52,7 @@ class RecommendResult(BaseModel):
     gpu: str
     model: str | None
     params_b: float | None
+    activated_params_b: float | None = None  # MoE: active per token (params_b, the total, decides VRAM fit)
     use_case: UseCase
     engine: str
     precision: str | None
@@ -95,13 +96,23 @@ def recommend(gpu: str, model: str | None, params_b: float | None = None, use_ca
     size = params_b or q.model_params_b
     eng = engine_entry(q.engine or _default_engine(q))
     if eng.serving:
-        return _serving(q.model_copy(update={"engine": eng.key}), size, use_case, itl_deadline_ms, latency_metric,
-                        num_gpus, prefer_experiment)
-    if itl_deadline_ms is not None:
+        result = _serving(q.model_copy(update={"engine": eng.key}), size, use_case, itl_deadline_ms, latency_metric,
+                          num_gpus, prefer_experiment)
+    elif itl_deadline_ms is not None:
         raise conflicting("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.",
                           "itl_deadline_ms", "engine")
-    q = q.model_copy(update={"engine": eng.key})
-    return _transformers(q, size, use_case, vram_gb or load().gpus[known(q.gpu)].vram_gb, prefer_experiment)
+    else:
+        q = q.model_copy(update={"engine": eng.key})
+        result = _transformers(q, size, use_case, vram_gb or load().gpus[known(q.gpu)].vram_gb, prefer_experiment)
+    return _with_moe(result, q.model)
+
+
+def _with_moe(result: RecommendResult, model: str | None) -> RecommendResult:
+    note = moe_note(model)
+    if note is None:
+        return result
+    active = next(m.activated_params_b for m in load().measurements if m.model == model and m.is_moe)
+    return result.model_copy(update={"activated_params_b": active, "reasons": [*result.reasons, note]})
 
 
 def _default_engine(q: Query) -> str:
@@ -268,7 +279,7 @@ def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | 
     preferred = [c for c in choices if c.experiment == prefer_experiment and c.meets_deadline]
     choice = min(preferred or choices, key=lambda c: (not c.meets_deadline, _energy(c)))
     sweep = sweeps[(choice.experiment, choice.num_gpus, choice.precision)]
-    others = [f"{c.num_gpus} GPU(s) {c.precision}: " + (f"{eng.batch_word} {c.chosen.batch_size} ({c.chosen.row_id}, {c.chosen.energy_j_per_1k_tok:g} J/1k)"
+    others = [f"{c.num_gpus} GPU(s) {c.precision}" + (f" ({c.parallel})" if c.parallel else "") + ": " + (f"{eng.batch_word} {c.chosen.batch_size} ({c.chosen.row_id}, {c.chosen.energy_j_per_1k_tok:g} J/1k)"
               if c.chosen and c.meets_deadline else "no setting meets the deadline") for c in choices if c is not choice]
     warnings = ["Serving rows are saturated steady state: lower bounds for a lightly loaded service."]
     if sweep[0].engine_version and sweep[0].engine_version.startswith("0.5"):
