@@ -74,7 +74,7 @@ def view(m: Measurement) -> RowView:
 class Delta(BaseModel):
     """A percentage derived from two rows of one experiment and one energy basis."""
 
-    pct: float
+    pct: float = unit("%")
     basis: Basis = "derived"
     formula: str
     row_ids: list[str]

@@ -58,10 +58,12 @@ class ConfigEstimate(BaseModel):
 
 
 class Savings(BaseModel):
-    kwh_per_month: float
-    cost_usd_per_month: float | None
-    kg_co2_per_month: float | None
-    pct: float | None
+    """current minus optimised, only between comparable measured rows."""
+
+    kwh_per_month: float = unit("kWh/month")
+    cost_usd_per_month: float | None = unit("USD/month")
+    kg_co2_per_month: float | None = unit("kg CO2/month")
+    pct: float | None = unit("%")
     comparable: bool
     note: str
 
