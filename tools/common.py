@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from ecocompute.tools.dataset import Measurement, Source
+from ecocompute.tools.dataset import Measurement, Run, Source
 
+T = TypeVar("T")
 Basis = Literal["measured", "derived", "interpolated", "extrapolated", "unavailable"]
 INT8_PURE_CAVEAT = (
     "llm_int8_threshold=0.0 quantises the outlier features that the default threshold keeps in FP16, "
     "so accuracy can drop; check perplexity or task accuracy before deploying it"
 )
+
+
+def unit(symbol: str, description: str = "", default: object = ...) -> Any:
+    """A result field's declared unit (in its JSON schema as `unit`, for every consumer to read)."""
+    return Field(default, description=description or None, json_schema_extra={"unit": symbol})
 
 
 class RowView(BaseModel):
@@ -33,36 +39,52 @@ class RowView(BaseModel):
     precision: str
     batch_size: int | None
     max_new_tokens: float | None
-    throughput_tok_s: float | None
-    throughput_std: float | None
-    power_w: float | None
-    power_std: float | None
-    energy_j_per_1k_tok: float | None
-    energy_std: float | None
+    throughput_tok_s: float | None = unit('tok/s', 'generated tokens per second (all GPUs)')
+    throughput_std: float | None = unit('tok/s', '')
+    power_w: float | None = unit('W', 'mean GPU power (all GPUs of the row)')
+    power_std: float | None = unit('W', '')
+    energy_j_per_1k_tok: float | None = unit('J/1k tok', 'energy per 1,000 generated tokens')
+    energy_std: float | None = unit('J/1k tok', '')
     energy_basis: str
     n_runs: int | None
-    median_itl_ms: float | None = None
-    p99_itl_ms: float | None = None
+    median_itl_ms: float | None = unit("ms", "median inter-token latency", None)
+    p99_itl_ms: float | None = unit("ms", "p99 inter-token latency", None)
     perplexity_wikitext2: float | None = None
     identity_check: str
     source: Source
-    power_w_per_gpu: float | None = None  # derived: power_w (all GPUs) / num_gpus, multi-GPU rows only
+    power_w_per_gpu: float | None = unit("W", "", None)  # derived: power_w (all GPUs) / num_gpus, multi-GPU rows only
+    parallel: str | None = None  # serving: "TP1, EP4, DP1" (tensor, expert, data parallel sizes)
+    architecture: str | None = None  # Dense, MoE, Mamba-Transformer where the source says
+    activated_params_b: float | None = None  # MoE: parameters active per token (params_b = total, stored)
+    runs: list[Run] = []  # a mean over reruns of one configuration: every run's values
+    spread_pct: float | None = None  # reruns: (highest - lowest) / lowest energy per token x 100
+
+
+_DERIVED_VIEW_FIELDS = {"basis", "regime", "identity_check", "power_w_per_gpu", "parallel", "spread_pct"}
 
 
 def view(m: Measurement) -> RowView:
-    """The public view of a measurement row."""
-    data = m.model_dump(include=set(RowView.model_fields) - {"basis", "regime", "identity_check", "power_w_per_gpu"})
+    """The public view of a measurement row (a mean over reruns is `derived`, with each run kept)."""
+    data = m.model_dump(include=set(RowView.model_fields) - _DERIVED_VIEW_FIELDS)
     per_gpu = round(m.power_w / m.num_gpus, 1) if m.power_w and m.num_gpus > 1 else None
-    return RowView(**data, regime=m.regime, identity_check=m.identity, power_w_per_gpu=per_gpu)
+    return RowView(**data, basis="derived" if m.runs else "measured", regime=m.regime, identity_check=m.identity,
+                   power_w_per_gpu=per_gpu, parallel=m.parallel, spread_pct=m.spread_pct)
 
 
 class Delta(BaseModel):
     """A percentage derived from two rows of one experiment and one energy basis."""
 
-    pct: float
+    pct: float = unit("%")
     basis: Basis = "derived"
     formula: str
     row_ids: list[str]
+
+
+def known(value: T | None) -> T:
+    """A value the caller has already filtered for (rows with energy, batch, ...); None here is a bug."""
+    if value is None:
+        raise ValueError("a value filtered as present is missing")
+    return value
 
 
 def pct_change(new: float, old: float) -> float:
@@ -94,7 +116,18 @@ def throughput_delta(new: Measurement, old: Measurement) -> Delta | None:
 
 
 def identity_warnings(rows: Iterable[Measurement]) -> list[str]:
-    return [f"{m.row_id}: energy identity check {m.identity}" for m in rows if not m.identity_ok]
+    """Data-quality warnings for the rows used: failed identity checks, and reruns (see `repeat_warning`)."""
+    rows = list(rows)
+    return ([f"{m.row_id}: energy identity check {m.identity}" for m in rows if not m.identity_ok]
+            + [repeat_warning(m) for m in rows if m.runs])
+
+
+def repeat_warning(m: Measurement) -> str:
+    """Say that a row is a mean over reruns, with every run's value and the spread between them."""
+    values = ", ".join(f"{r.row_id} {r.energy_j_per_1k_tok:g}" for r in m.runs)
+    return (f"{m.row_id}: this configuration was measured {len(m.runs)} times ({values} J per 1k tokens); the row is "
+            f"their mean and the runs differ by {m.spread_pct:g}% ((highest - lowest) / lowest), so a single-run "
+            "row of this dataset can sit as far from a rerun.")
 
 
 def row_order(m: Measurement) -> tuple[int, int, str]:

@@ -8,7 +8,15 @@ from pydantic import BaseModel
 
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.errors import ToolInputError, UnknownName, missing
-from ecocompute.tools.names import engine_key, gpu_key, model_key, model_params_b, precision_key, resolve_model
+from ecocompute.tools.names import (
+    checkpoint_precision,
+    engine_key,
+    gpu_and_count,
+    model_key,
+    model_params_b,
+    precision_key,
+    resolve_model,
+)
 
 
 class Query(BaseModel):
@@ -21,18 +29,24 @@ class Query(BaseModel):
     precision: str | None = None
     batch_size: int | None = None
     engine: str | None = None
+    num_gpus: int | None = None  # from a count written with the GPU ("2xB200"); None = any
 
     def matches(self, m: Measurement) -> bool:
         return ((self.gpu is None or m.gpu == self.gpu)
                 and (self.model_given is None or m.model == self.model)
                 and (self.precision is None or m.precision == self.precision)
                 and (self.batch_size is None or m.batch_size == self.batch_size)
-                and (self.engine is None or m.engine == self.engine))
+                and (self.engine is None or m.engine == self.engine)
+                and (self.num_gpus is None or m.num_gpus == self.num_gpus))
 
 
 def resolve(gpu: str | None = None, model: str | None = None, precision: str | None = None,
-            batch_size: int | None = None, engine: str | None = None, *, sized_ok: bool = True) -> Query:
-    """Resolve names; an unknown model with a size token stays unresolved (model=None, size kept)."""
+            batch_size: int | None = None, engine: str | None = None, *, sized_ok: bool = True,
+            checkpoint_decides: bool = True) -> Query:
+    """Resolve names; an unknown model with a size token stays unresolved (model=None, size kept).
+
+    A checkpoint name that states a precision ("...-Instruct-FP8", "405B FP8") sets the precision when none
+    is given, unless `checkpoint_decides` is off (tools that compare precisions)."""
     for label, value in (("gpu", gpu), ("model", model), ("precision", precision), ("engine", engine)):
         if value is not None and not value.strip():
             raise ToolInputError(f"The {label} name is blank; give a name or leave it out (null).", code="unknown_name",
@@ -45,10 +59,12 @@ def resolve(gpu: str | None = None, model: str | None = None, precision: str | N
         if name is None:
             if params is None or not sized_ok:
                 resolve_model(model)  # raises the did-you-mean error
+    gpu_id, count = gpu_and_count(gpu) if gpu else (None, None)
     return Query(
-        gpu=gpu_key(gpu) if gpu else None,
+        gpu=gpu_id, num_gpus=count,
         model=name, model_given=model if model and model.strip() else None, model_params_b=params,
-        precision=precision_key(precision) if precision else None,
+        precision=precision_key(precision) if precision else (
+            checkpoint_precision(model) if model and name and checkpoint_decides else None),
         batch_size=batch_size, engine=engine_key(engine) if engine else None,
     )
 
@@ -59,7 +75,8 @@ def require_any(**given: object) -> None:
 
 
 def primary_rows(q: Query) -> list[Measurement]:
-    return [m for m in load().measurements if m.role == "primary" and q.matches(m)]
+    """Primary rows matching `q`; reruns of one configuration come as one mean row with each run kept."""
+    return [m for m in load().primary() if q.matches(m)]
 
 
 def other_rows(q: Query, primaries: Iterable[Measurement]) -> list[Measurement]:
@@ -76,7 +93,7 @@ def coverage(q: Query) -> dict[str, list[str]]:
     """What the data covers when one filter at a time is dropped (helps after an empty match)."""
     out: dict[str, list[str]] = {}
     prim = load().primary()
-    for field in ("gpu", "model", "precision", "batch_size", "engine"):
+    for field in ("gpu", "model", "precision", "batch_size", "engine", "num_gpus"):
         relaxed = q.model_copy(update={field: None, **({"model_given": None} if field == "model" else {})})
         raw = {getattr(m, field) for m in prim if relaxed.matches(m)} - {None}
         values = [str(v) for v in sorted(raw)]

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecocompute.console import json_text, make_console, print_markdown, sanitize
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(exc.message, 3)
     report = grounding(transcript)
     if args.json:
-        sys.stdout.write(json.dumps(_as_json(transcript, report), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(_as_json(transcript, report)) + "\n")
     else:
         show_answer(console, transcript, report)
     if args.plot is not None and not write_plot(transcript, args.plot, console):
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _fail(sentence: str, code: int) -> int:
-    sys.stderr.write(f"ecocompute: {sentence}\n")
+    sys.stderr.write(f"ecocompute: {sanitize(sentence)}\n")
     return code
 
 
@@ -109,9 +111,7 @@ def _with_file(question: str, path: Path | None) -> str | None:
 
 
 def _console(quiet: bool) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=quiet, highlight=False)
+    return make_console(stderr=quiet)
 
 
 def build_model(model: str, base_url: str | None, timeout: float | None = None) -> Model:
@@ -126,9 +126,9 @@ def ask(model: Model, conversation: list[Message], console: Console, *, show_too
     from ecocompute.prompting import system_prompt
 
     system = system_prompt()
-    with console.status(f"[dim]{model.id} is working…[/]", spinner="dots") as status:
+    with make_console(stderr=True).status(f"[dim]{sanitize(model.id, markup=True)} is working…[/]", spinner="dots") as status:
         def on_tool(run: ToolRun) -> None:
-            status.update(f"[dim]ran {run.call.name}…[/]")
+            status.update(f"[dim]ran {sanitize(run.call.name, markup=True)}…[/]")
             if show_tools:
                 print_tool(console, run)
         return run_agent(model, conversation, system=system, on_tool=on_tool)
@@ -136,10 +136,11 @@ def ask(model: Model, conversation: list[Message], console: Console, *, show_too
 
 def print_tool(console: Console, run: ToolRun) -> None:
     mark = "[red]error[/]" if run.result.is_error else "[green]ok[/]"
-    console.print(f"[bold cyan]tool[/] {run.call.name}({json.dumps(run.call.arguments, ensure_ascii=False)[:300]}) {mark} "
+    call = sanitize(f"{run.call.name}({json.dumps(run.call.arguments, ensure_ascii=False)[:300]})", markup=True)
+    console.print(f"[bold cyan]tool[/] {call} {mark} "
                   f"[dim]{run.seconds * 1000:.0f} ms[/]", highlight=False, markup=True, soft_wrap=True)
     preview = run.result.content[:TOOL_PREVIEW_CHARS] + ("…" if len(run.result.content) > TOOL_PREVIEW_CHARS else "")
-    console.print(preview, style="dim", highlight=False, markup=False, soft_wrap=True)
+    console.print(sanitize(preview), style="dim", highlight=False, markup=False, soft_wrap=True)
 
 
 def grounding(transcript: Transcript) -> GroundingReport:
@@ -150,28 +151,27 @@ def grounding(transcript: Transcript) -> GroundingReport:
 
 def show_answer(console: Console, transcript: Transcript, report: GroundingReport) -> None:
     """The answer as markdown, the bar charts from the tool results, and the grounding report."""
-    from rich.markdown import Markdown
-
     from ecocompute.offline.charts import series, text_bars
 
-    console.print(Markdown(transcript.answer))
+    print_markdown(console, transcript.answer)
     for s in series(transcript):
         console.print()
-        console.print(text_bars(s), highlight=False, markup=False)
+        console.print(sanitize(text_bars(s)), highlight=False, markup=False)
     console.print()
     print_grounding(console, report)
 
 
 def print_grounding(console: Console, report: GroundingReport) -> None:
     verified = report.verified
-    sample = ", ".join(f"{g.text.strip()} ← {g.source}" for g in verified[:4])
+    sample = sanitize(", ".join(f"{g.text.strip()} ← {g.source}" for g in verified[:4]), oneline=True, markup=True)
     console.print(f"[bold]Grounding:[/] {len(verified)} number(s) verified against the tool results or the question"
                   + (f" (e.g. {sample}{', …' if len(verified) > 4 else ''})" if verified else "")
                   + f"; {len(report.ignored)} ignored (names, code, small counts).", highlight=False, soft_wrap=True)
     if report.unverified:
         console.print(f"[bold red]{len(report.unverified)} unverified number(s):[/]")
         for g in report.unverified:
-            console.print(f"  [red]{g.text.strip()}[/]: {g.note}", highlight=False)
+            console.print(f"  [red]{sanitize(g.text.strip(), oneline=True, markup=True)}[/]: {sanitize(g.note, markup=True)}",
+                          highlight=False)
     else:
         console.print("[green]Every number in the answer is traced to a tool result or the question.[/]")
 
@@ -190,7 +190,7 @@ def write_plot(transcript: Transcript, path: Path, console: Console) -> bool:
     except WriteError as exc:
         _fail(str(exc), 2)
         return False
-    console.print(f"[dim]Chart written to {path}.[/]")
+    console.print(f"[dim]Chart written to {sanitize(path, oneline=True, markup=True)}.[/]")
     return True
 
 

@@ -44,7 +44,9 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"ecocompute eval: {message}\n")
+    from ecocompute.console import sanitize
+
+    sys.stderr.write(f"ecocompute eval: {sanitize(message)}\n")
     return code
 
 
@@ -147,11 +149,25 @@ def _tools(with_skill: bool):
 
 
 def _run_with_progress(scenarios, settings, jobs: int, on_result):
+    """A progress bar on a terminal's stderr; elsewhere (CI logs) a line about every tenth of the run.
+
+    `on_result` sees every result as it arrives (partial reports are written from it).
+    """
     from rich.progress import Progress
 
+    from ecocompute.console import make_console
     from ecocompute.evalkit.runner import run_all
 
-    with Progress(transient=True, console=_console()) as progress:
+    console = make_console(stderr=True)
+    if not console.is_terminal:
+        log = _log_lines(len(scenarios))
+
+        def record(result) -> None:
+            on_result(result)
+            log(result)
+
+        return run_all(scenarios, settings, jobs=jobs, progress=record)
+    with Progress(transient=True, console=console) as progress:
         task = progress.add_task("eval", total=len(scenarios))
 
         def advance(result) -> None:
@@ -161,17 +177,26 @@ def _run_with_progress(scenarios, settings, jobs: int, on_result):
         return run_all(scenarios, settings, jobs=jobs, progress=advance)
 
 
-def _console():
-    from rich.console import Console
+def _log_lines(total: int):
+    step = max(1, total // 10)
+    done = 0
 
-    return Console(stderr=True, highlight=False)
+    def advance(_result) -> None:
+        nonlocal done
+        done += 1
+        if done % step == 0 or done == total:
+            sys.stderr.write(f"ecocompute eval: {done}/{total} scenarios run\n")
+            sys.stderr.flush()
+    return advance
 
 
 def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) -> int:
     from ecocompute.evalkit import report as rep
     from ecocompute.files import WriteError
 
-    print(rep.text_summary(report))
+    from ecocompute.console import sanitize
+
+    print(sanitize(rep.text_summary(report)))
     try:
         if args.json:
             rep.write_json(report, args.json)
@@ -181,5 +206,5 @@ def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) 
         return _fail(str(exc), 2)
     regressed = rep.regressions(report, baseline) if baseline is not None else []
     if regressed:
-        print(f"\nREGRESSIONS vs {args.baseline}: {', '.join(regressed)}")
+        print(sanitize(f"\nREGRESSIONS vs {args.baseline}: {', '.join(regressed)}"))
     return 1 if report.failed or regressed else 0

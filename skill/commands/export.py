@@ -33,14 +33,22 @@ Prints the tool's JSON result on stdout. Arguments as flags (see --help) or as o
 4 the ecocompute package cannot be imported. Exported by ecocompute {version}.
 """
 
+import os
 import sys
+
+# The Python that exported this bundle has the ecocompute package; the python3 on PATH may not.
+EXPORTED_WITH = {python!r}
+REQUIREMENT = {requirement!r}
 
 try:
     from ecocompute.commands.export import run_script
 except ImportError as exc:
+    if os.path.isfile(EXPORTED_WITH) and not os.environ.get("ECOCOMPUTE_REEXEC"):
+        os.environ["ECOCOMPUTE_REEXEC"] = "1"  # at most one hop
+        os.execv(EXPORTED_WITH, [EXPORTED_WITH, os.path.abspath(__file__), *sys.argv[1:]])
     sys.stderr.write(
-        "{name}: cannot import the ecocompute package (" + str(exc) + ") with "
-        + sys.executable + "; install it with `pip install ecocompute`.\\n"
+        "{name}: cannot import the ecocompute package (" + str(exc) + ") with " + sys.executable
+        + "; install it with: " + sys.executable + " -m pip install '" + REQUIREMENT + "'\\n"
     )
     raise SystemExit(4) from None
 
@@ -108,13 +116,15 @@ def bundle_files(specs: Iterable[ToolSpec] | None = None) -> dict[str, str]:
     from importlib import resources
 
     from ecocompute import __version__
+    from ecocompute.extras import requirement
     from ecocompute.prompting import reference_documents
     from ecocompute.registry import TOOLS
 
     files = {"SKILL.md": resources.files("ecocompute").joinpath("SKILL.md").read_text(encoding="utf-8")}
     files |= {f"references/{name}.md": text for name, text in reference_documents().items()}
     for spec in TOOLS if specs is None else specs:
-        script = SCRIPT_TEMPLATE.format(name=spec.name, version=__version__,
+        script = SCRIPT_TEMPLATE.format(name=spec.name, version=__version__, python=sys.executable,
+                                        requirement=requirement(),
                                         description=spec.description.replace('"""', "'''"))
         files[f"scripts/{spec.name}.py"] = script
     return files

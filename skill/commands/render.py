@@ -1,4 +1,8 @@
-"""Rich rendering of tool results for the friendly subcommands (imported only for human output)."""
+"""Rich rendering of tool results for the friendly subcommands (imported only for human output).
+
+Every value from a result passes `ecocompute.console.sanitize` (markup escaped) before it is printed:
+results echo user input (names, warnings), and a table cell or a line is rich markup.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,21 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from ecocompute.console import make_console, sanitize
+from ecocompute.tools.engines import engine as engine_of
+
+console: Console = make_console()
+
+
+def _safe(value: Any) -> Any:
+    """The result with every string sanitised and markup-escaped (numbers and structure unchanged)."""
+    if isinstance(value, str):
+        return sanitize(value, markup=True)
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
 
 
 def _n(value: Any, std: Any = None) -> str:
@@ -37,7 +55,8 @@ def _rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
 def _sources(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         s = r["source"]
-        console.print(f"  {r['row_id']}: {r['engine']} {r['engine_version'] or ''} · experiment {r['experiment']} · "
+        par = f" · {r['num_gpus']} GPU(s), {r['parallel']}" if r.get("parallel") else ""
+        console.print(f"  {r['row_id']}: {r['engine']} {r['engine_version'] or ''}{par} · experiment {r['experiment']} · "
                       f"{s['repo']} {s['path']}@{s['commit'][:7]} ({s['section'][:60]})", highlight=False)
 
 
@@ -71,10 +90,13 @@ def _compare(r: dict[str, Any]) -> None:
         for row in tab["rows"]:
             m = row["measured"] or {}
             de, dt = row["delta_energy_vs_baseline"], row["delta_throughput_vs_baseline"]
-            t.add_row(row["precision"], m.get("row_id", row["status"]), _n(m.get("throughput_tok_s")), _n(m.get("power_w")),
+            gpus = f" on {row['num_gpus']}x {r['gpu']}" if row.get("num_gpus") and tab.get("gpu_counts") else ""
+            t.add_row(row["precision"] + gpus, m.get("row_id", row["status"]), _n(m.get("throughput_tok_s")), _n(m.get("power_w")),
                       _n(m.get("energy_j_per_1k_tok")), f"{de['pct']:+.1f}%" if de else "—", f"{dt['pct']:+.1f}%" if dt else "—",
                       _n(row["weight_memory"]["gb"]) if row["weight_memory"] else "—")
         console.print(t)
+        if tab.get("gpu_counts"):
+            console.print(tab["gpu_counts"], highlight=False)
         _sources([row["measured"] for row in tab["rows"] if row["measured"]])
         for row in tab["rows"]:
             if row["quality_caveat"]:
@@ -99,7 +121,7 @@ def _estimate(r: dict[str, Any]) -> None:
     console.print(t)
     for label in ("current", "optimised"):
         if r[label]:
-            console.print(f"  {label}: {r[label]['how']} [rows {', '.join(r[label]['row_ids'])}]", highlight=False)
+            console.print(f"  {label}: {r[label]['how']} \\[rows {', '.join(r[label]['row_ids'])}]", highlight=False)
     if r["savings"]:
         s = r["savings"]
         console.print(f"[green]Savings[/]: {_n(s['kwh_per_month'])} kWh, {_n(s['cost_usd_per_month'])} USD, {_n(s['kg_co2_per_month'])} kg CO2 per month"
@@ -111,7 +133,7 @@ def _estimate(r: dict[str, Any]) -> None:
 
 def _recommend(r: dict[str, Any]) -> None:
     console.print(f"[bold]Recommended[/]: precision [bold]{r['precision']}[/], "
-                  + ("max_num_seqs" if r["engine"] == "vllm" else "batch size") + f" [bold]{r['batch_size']}[/] ({r['engine']}; basis {r['basis']})")
+                  + (engine_of(r["engine"]).batch_word if engine_of(r["engine"]).serving else "batch size") + f" [bold]{r['batch_size']}[/] ({r['engine']}; basis {r['basis']})")
     for reason in r["reasons"]:
         console.print(f"  • {reason}")
     for c in r["rule_checks"]:
@@ -128,7 +150,7 @@ def _diagnose(r: dict[str, Any]) -> None:
     console.print(f"[bold]Diagnosis[/]: {r['primary_pattern']}  (precision {r['effective_precision']})")
     for f in r["findings"]:
         console.print(f"\n[bold]{f['pattern']}[/] ({f['confidence']} confidence): {f['explanation']}")
-        console.print(f"  evidence: {f['evidence']}  [rows {', '.join(f['evidence_rows'][:12])}]")
+        console.print(f"  evidence: {f['evidence']}  \\[rows {', '.join(f['evidence_rows'][:12])}]")
         for d in f["expected_improvement"]:
             console.print(f"  expected: {d['pct']:+.1f}% energy per token ({d['formula']})")
         console.print(f"  fix:\n{f['fix']}")
@@ -157,4 +179,6 @@ RENDERERS = {"lookup_measurement": _lookup, "compare_precisions": _compare, "est
 
 
 def show(tool: str, result: dict[str, Any]) -> None:
-    RENDERERS[tool](result)
+    global console
+    console = make_console()  # per call: the stream may have changed (tests, redirection)
+    RENDERERS[tool](_safe(result))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ecocompute import safejson
+from ecocompute.console import json_text, sanitize
 from ecocompute.registry import TOOLS, run_tool
 from ecocompute.tools.errors import ToolInputError
 
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         raise ToolInputError("--args must be a JSON object, e.g. '{\"gpu\": \"rtx4090d\"}'.")
     outcome = run_tool(args.tool, arguments)
     if outcome.is_error:
-        sys.stderr.write(f"ecocompute: {outcome.error}\n")
+        sys.stderr.write(f"ecocompute: {sanitize(outcome.error)}\n")
         return 2
-    print(json.dumps(outcome.content, indent=2, ensure_ascii=False))
+    print(json_text(outcome.content))
     return 0

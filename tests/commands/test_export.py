@@ -170,11 +170,21 @@ def test_an_unknown_flag_is_a_usage_error(bundle: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_without_the_package_the_script_says_how_to_install_it(bundle: Path) -> None:
+def test_with_the_wrong_python_the_script_runs_with_the_exporting_one(bundle: Path) -> None:
     # -S skips site-packages, where ecocompute is installed: what an agent sees with the wrong Python.
-    done = script(bundle, "lookup_measurement", "--help", python=(sys.executable, "-S"))
+    done = script(bundle, "lookup_measurement", "--gpu", "a800", python=(sys.executable, "-S"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == run_tool("lookup_measurement", {"gpu": "a800"}).content
+
+
+def test_without_the_package_the_script_says_how_to_install_it(bundle: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "lookup_measurement.py"  # a bundle whose exporting Python is gone
+    text = (bundle / "scripts" / "lookup_measurement.py").read_text(encoding="utf-8")
+    moved.write_text(text.replace(f"EXPORTED_WITH = {sys.executable!r}", "EXPORTED_WITH = '/no/such/python'"),
+                     encoding="utf-8")
+    done = subprocess.run([sys.executable, "-S", str(moved), "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 4 and done.stdout == ""
-    assert "pip install ecocompute" in done.stderr and "Traceback" not in done.stderr
+    assert f"{sys.executable} -m pip install '" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_long_output_is_truncated_with_a_marker(bundle: Path) -> None:
