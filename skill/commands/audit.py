@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 from ecocompute.tools.audit.rules import RULES, RULES_BY_ID, SEVERITIES
 from ecocompute.tools.errors import ToolInputError
@@ -80,7 +81,7 @@ def _root(args: argparse.Namespace) -> str:
     return repo_root(args.paths[0])
 
 
-def _progress(choice: str):  # -> Callable[[int, int], None] | None
+def _progress(choice: str) -> Callable[[int, int], None] | None:
     terminal = sys.stderr.isatty()
     if choice == "never" or (choice == "auto" and not terminal):
         return None

@@ -163,7 +163,7 @@ def pipeline_params(facts: Facts, r: Resolver) -> set[tuple[int, str]]:
         if scope is None:
             continue
         positional = [p for p in facts.functions[scope].params if p not in ("self", "cls")]
-        passed = [*zip(positional, site.node.args), *((kw.arg, kw.value) for kw in site.node.keywords if kw.arg)]
+        passed = [*zip(positional, site.node.args, strict=False), *((kw.arg, kw.value) for kw in site.node.keywords if kw.arg)]
         for param, arg in passed:
             made = r.value(arg, site.scope)
             if isinstance(made, CallValue) and made.attr in ("pipeline", *LLAMA_CLASSES):

@@ -52,7 +52,7 @@ def test_fifos_and_devices_are_reported_without_blocking(tmp_path: Path, audit_j
 def _failing_scandir(bad: Path, err: int):
     real = os.scandir
 
-    def scandir(path):  # noqa: ANN001, ANN202 - same signature as os.scandir
+    def scandir(path):
         if Path(path) == bad:
             raise OSError(err, os.strerror(err))
         return real(path)
