@@ -38,9 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     if not args.no_write:
         command = "python -m benchmarks" + (" --quick" if args.quick else "")
-        RESULTS.write_text(results_markdown(rows, details, seconds, command), encoding="utf-8")
+        text = results_markdown(rows, details, seconds, command)
+        RESULTS.write_text(text + _kept_sections(), encoding="utf-8")
         print(f"\nwrote {RESULTS}", file=sys.stderr)
     return 0
+
+
+def _kept_sections() -> str:
+    """Sections other benchmarks own (`python -m benchmarks.audit_corpus`), kept across this rewrite."""
+    from benchmarks.audit_corpus import BEGIN, END
+
+    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    if BEGIN not in current or END not in current:
+        return ""
+    return "\n" + BEGIN + current.partition(BEGIN)[2].partition(END)[0] + END + "\n"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 from ecocompute.tools.audit.rules import RULES, RULES_BY_ID, SEVERITIES
 from ecocompute.tools.errors import ToolInputError
@@ -82,7 +83,7 @@ def _root(args: argparse.Namespace) -> str:
     return repo_root(args.paths[0])
 
 
-def _progress(choice: str):  # -> Callable[[int, int], None] | None
+def _progress(choice: str) -> Callable[[int, int], None] | None:
     terminal = sys.stderr.isatty()
     if choice == "never" or (choice == "auto" and not terminal):
         return None
@@ -105,9 +106,9 @@ def _progress(choice: str):  # -> Callable[[int, int], None] | None
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import time
 
+    from ecocompute.console import json_text
     from ecocompute.tools.audit.engine import Selection
     from ecocompute.tools.audit.report import fails, render_text, to_json
     from ecocompute.tools.audit.walk import audit_paths
@@ -125,11 +126,11 @@ def run(args: argparse.Namespace) -> int:
     reports = audit_paths(args.paths, selection, jobs, _progress(args.progress), max_bytes, _root(args))
     seconds = time.perf_counter() - start
     if args.format == "json":
-        print(json.dumps(to_json(reports, seconds), indent=2, ensure_ascii=False))
+        print(json_text(to_json(reports, seconds)))
     elif args.format == "sarif":
         from ecocompute.tools.audit.sarif import to_sarif
 
-        print(json.dumps(to_sarif(reports, _root(args)), indent=2, ensure_ascii=False))
+        print(json_text(to_sarif(reports, _root(args))))
     else:
         sys.stdout.write(render_text(reports, seconds, _colour(args.color)))
     if fails(reports, args.fail_on):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from ecocompute.tools.audit.facts import (  # noqa: F401 - re-exported: the rules import them from here
+from ecocompute.tools.audit.facts import (
     MODULE_SCOPE,
     PIPELINE_MAKERS,
     AttrStore,

@@ -22,6 +22,9 @@ ASYNC_ENGINES = frozenset({"AsyncLLM", "AsyncLLMEngine", "AsyncEngine", "AsyncIn
                            "from_engine_args", "from_vllm_config"})
 ASYNC_RECEIVERS = ("engine_client", "async_engine", "async_llm")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
+# HTTP clients of inference servers (TGI, OpenAI-compatible): the server batches concurrent requests, so
+# a loop of calls is only batch-size-1 waste against a local engine that this loop alone feeds.
+SERVER_CLIENTS = frozenset({"Client", "InferenceClient", "OpenAI", "AzureOpenAI"})
 
 
 def kind(site: CallSite, facts: Facts, r: Resolver) -> str | None:
@@ -30,7 +33,9 @@ def kind(site: CallSite, facts: Facts, r: Resolver) -> str | None:
     if site.iterated:
         return None  # iterated as it yields: a generator (a template's or a streaming API), not one batch
     if site.attr == "generate" and isinstance(node.func, ast.Attribute):
-        return None if _not_waste(site, r) else "generate()"
+        if _not_waste(site, r) or (_server_client(site, r) and not _local_client(site, r)):
+            return None
+        return "generate()"
     if isinstance(node.func, ast.Name):
         imported = facts.imports.get(node.func.id, "")
         if imported.startswith(GENERATE_MODULES) and "generate" in imported:
@@ -68,6 +73,12 @@ def _not_waste(site: CallSite, r: Resolver) -> bool:
     # In an async handler a generate call that is not awaited on the spot yields a stream the event
     # loop runs concurrently with the others: the engine batches them.
     return function is not None and function.is_async and not site.awaited
+
+
+def _server_client(site: CallSite, r: Resolver) -> bool:
+    receiver = _receiver(site)
+    made = r.value(receiver, site.scope) if isinstance(receiver, ast.Name) else None
+    return isinstance(made, CallValue) and made.attr in SERVER_CLIENTS
 
 
 def _local_client(site: CallSite, r: Resolver) -> bool:
@@ -163,7 +174,7 @@ def pipeline_params(facts: Facts, r: Resolver) -> set[tuple[int, str]]:
         if scope is None:
             continue
         positional = [p for p in facts.functions[scope].params if p not in ("self", "cls")]
-        passed = [*zip(positional, site.node.args), *((kw.arg, kw.value) for kw in site.node.keywords if kw.arg)]
+        passed = [*zip(positional, site.node.args, strict=False), *((kw.arg, kw.value) for kw in site.node.keywords if kw.arg)]
         for param, arg in passed:
             made = r.value(arg, site.scope)
             if isinstance(made, CallValue) and made.attr in ("pipeline", *LLAMA_CLASSES):

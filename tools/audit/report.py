@@ -18,20 +18,10 @@ _ROWS_SHOWN = 6
 
 
 def shown(text: str) -> str:
-    """`text` with every non-printable character (and each undecodable byte of a file name) escaped."""
-    # TODO(lead): use ecocompute.console.sanitize once i14's console module is merged.
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch.isprintable():
-            out.append(ch)
-        elif 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode
-            out.append(f"\\x{code - 0xDC00:02x}")
-        else:
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    return "".join(out)
+    """`text` on one line with every control, escape sequence and undecodable byte shown, not executed."""
+    from ecocompute.console import sanitize
+
+    return sanitize(text, oneline=True)
 
 
 def json_safe(text: str) -> str:

@@ -40,7 +40,8 @@ def _per_item(site: CallSite) -> bool:
     return site.loop is not None and not site.loop.batched
 
 
-def _in_loop(site: CallSite, facts: Facts, r: Resolver, helpers: dict, params: set) -> Hit | None:
+def _in_loop(site: CallSite, facts: Facts, r: Resolver, helpers: dict[str, tuple[CallSite, str]],
+             params: set[tuple[int, str]]) -> Hit | None:
     what = generation.kind(site, facts, r)
     if what is None and _param_pipeline(site, r, params):
         what = f"the pipeline `{site.node.func.id}`"  # type: ignore[attr-defined]

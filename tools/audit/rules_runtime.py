@@ -22,9 +22,9 @@ from ecocompute.tools.audit.calls import (
     model_id,
     model_label,
     model_size,
+    quant_of,
     with_keyword,
 )
-from ecocompute.tools.audit.calls import quant_of
 from ecocompute.tools.audit.collect import AttrStore, CallSite, Facts
 from ecocompute.tools.audit.resolve import CallValue, Resolver
 from ecocompute.tools.audit.versions import major_below
