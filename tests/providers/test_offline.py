@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from ecocompute.grounding import GroundedNumber, check_grounding
+from ecocompute.grounding import check_grounding
 from ecocompute.loop import run_agent
 from ecocompute.messages import Message, Transcript
 from ecocompute.offline.parse import parse
@@ -39,17 +38,7 @@ def assert_grounded(transcript: Transcript, *, numbers: bool = True) -> None:
     report = check_grounding(transcript)
     if numbers:
         assert report.verified, "an answer built from tool results states measured numbers"
-    unverified = [g for g in report.unverified if not _known_gap(transcript, g)]
-    assert not unverified, [(g.text, g.note) for g in unverified]
-
-
-def _known_gap(transcript: Transcript, g: GroundedNumber) -> bool:
-    """Known grounding gap (reported): `usd_per_kwh` / `grid_gco2_per_kwh` keys are read as kWh, so the
-    estimate's price and grid intensity, printed as "USD/kWh" and "gCO2/kWh", are not matched. Only those
-    two values of the estimate_cost result itself are exempt."""
-    inputs = [json.loads(r.result.content)["inputs"] for r in transcript.tool_runs
-              if r.call.name == "estimate_cost" and not r.result.is_error]
-    return any((g.unit, g.value) in (("$", i["usd_per_kwh"]), ("g", i["grid_gco2_per_kwh"])) for i in inputs)
+    assert not report.unverified, [(g.text, g.note) for g in report.unverified]
 
 
 @pytest.mark.parametrize("case", QUESTIONS, ids=[c["id"] for c in QUESTIONS])
