@@ -11,14 +11,12 @@ from typing import Any
 import anyio
 import pytest
 from mcp import Client, StdioServerParameters
+from snapshots import assert_snapshot
 
 from ecocompute.mcp_server import PROTOCOLS, REFERENCE_URI, build_server
 from ecocompute.prompting import reference_documents
 from ecocompute.registry import TOOLS, ToolSpec, run_tool
 from ecocompute.schemas import to_mcp
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # `snapshots` lives in tests/
-from snapshots import assert_snapshot
 
 
 def _importable(spec: ToolSpec) -> bool:

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 import skills_ref
 from skills_ref.parser import parse_frontmatter
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `snapshots` lives in tests/
 from snapshots import assert_snapshot
 
 from ecocompute.cli import main
