@@ -86,8 +86,10 @@ PROTOCOLS: tuple[Protocol, ...] = (
         "ESTIMATE", "Monthly energy, cost and CO2 for a volume of requests, current vs optimised.",
         "the monthly energy, electricity cost or CO2 of a workload",
         ("estimate_cost",),
-        "its result includes the recommended configuration and the savings",
-        (Section("Monthly Estimate", "inputs; kWh, USD, kgCO2 per scenario with rows and basis; the formula"),
+        "`region` takes a country, a cloud region (`gcp:europe-west4`), `World` or `eu`; the result includes "
+        "the recommended configuration and the savings",
+        (Section("Monthly Estimate", "inputs and the grid row used (`location`); kWh, USD, kgCO2 per scenario "
+                                     "with rows and basis; the formula"),
          Section("Optimization Breakdown", "savings"))),
     Protocol(
         "AUDIT", "Review Python inference code for energy waste (the code is parsed, never run).",

@@ -214,6 +214,8 @@ def _estimate(intent: Intent, out: Plan) -> None:
     args["region"] = intent.region or default_region
     if intent.region is None:
         out.assumptions.append(f"no region stated: {'China' if default_region == 'china' else 'US'} grid and price assumed")
+    if intent.grid_basis is not None:
+        args["grid_basis"] = intent.grid_basis
     if intent.usd_per_kwh is not None:
         args["usd_per_kwh"] = intent.usd_per_kwh
     if intent.use_case:
