@@ -35,11 +35,10 @@ class ReferenceSection(BaseModel):
 
 
 def read_reference(
-    topic: Annotated[Topic, Field(description="findings = what the data show; else a reference document")],
+    topic: Annotated[Topic, Field(description="findings: what the data show; else a document")],
 ) -> ReferenceSection:
-    """Background on demand: the findings computed from the data (INT8 and NF4 paradoxes, batch size, power
-    vs energy) or a reference document (mechanisms, decision_guide, methodology, hardware, serving,
-    data_conflicts). Call it when you need the reasoning behind an answer; quote numbers from tools."""
+    """Background when you need the reasoning behind an answer: the findings computed from the data, or a
+    reference document."""
     from ecocompute import prompting
 
     if topic == "findings":
