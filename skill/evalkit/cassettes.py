@@ -39,6 +39,7 @@ class Scrubber:
         self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
 
     def text(self, text: str) -> str:
+        """`text` with every known secret and anything shaped like an API key redacted."""
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
         return KEY_SHAPES.sub(REDACTED, text)
@@ -99,6 +100,7 @@ def recorder(mode: str, scrubber: Scrubber) -> vcr.VCR:
 
 
 def stale_message(path: Path, model_id: str, scenario_id: str) -> str:
+    """One sentence for a cassette whose recorded request no longer matches, with the re-record command."""
     return (f"stale cassette {path}: the request no longer matches what was recorded (the prompt, "
             f"tools or scenario changed); re-record it with `ecocompute eval --record -m {model_id} "
             f"--scenarios <file with {scenario_id}>`.")

@@ -75,6 +75,7 @@ def _rows(pairs: Iterable[tuple[str, bool]]) -> list[Row]:
 
 
 def by_protocol(results: Sequence[ScenarioResult]) -> list[Row]:
+    """Passed / total per protocol."""
     return _rows((r.protocol, r.passed) for r in results)
 
 
@@ -103,6 +104,7 @@ def text_summary(report: Report) -> str:
 
 
 def write_json(report: Report, path: Path) -> None:
+    """The report as indented JSON (UTF-8, non-ASCII kept)."""
     path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
 
 
