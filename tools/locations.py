@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -169,7 +170,10 @@ def unknown(location: str) -> ToolInputError:
     """Did-you-mean error: the closest known names, and the forms accepted."""
     index = names()
     shown = location if len(location) <= 60 else location[:57] + "..."
-    close = difflib.get_close_matches(place_names.normalise(location[:200]), list(index.targets), n=12, cutoff=0.72)
+    given = place_names.normalise(location[:200])
+    cjk = re.search(r"[\u3400-\u9fff]", given) is not None  # two-character names: one wrong character is a 0.5 match
+    pool = [name for name in index.targets if (re.search(r"[\u3400-\u9fff]", name) is not None) == cjk]
+    close = difflib.get_close_matches(given, pool, n=12, cutoff=0.5 if cjk else 0.72)
     suggestions = list(dict.fromkeys(canonical(index.display[c]) or index.display[c] for c in close))[:5]
     hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
     details = UnknownName(kind="location", given=shown, did_you_mean=suggestions, covered=covered())

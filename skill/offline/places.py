@@ -58,12 +58,22 @@ def _index() -> dict[str, Target]:
     return {name: t for name, t in locations.names().targets.items() if name not in NOT_IN_PROSE}
 
 
+@cache
+def _longest() -> dict[str, int]:
+    """First word of a Latin name -> the most words a name starting with it has (words no name starts with: absent)."""
+    out: dict[str, int] = {}
+    for name in _index():
+        words = name.split()
+        out[words[0]] = max(out.get(words[0], 0), len(words))
+    return out
+
+
 def _latin_hits(text: str) -> list[tuple[int, Target]]:
     words = [(m.start(), m.group(0)) for m in _LATIN_WORD.finditer(text)]
     keys = [normalise(w) for _, w in words]
     hits, i = [], 0
     while i < len(words):
-        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+        for n in range(min(_longest().get(keys[i], 0), MAX_WORDS, len(words) - i), 0, -1):
             target = _index().get(" ".join(keys[i:i + n]))
             if target and _plausible(words[i:i + n]):
                 hits.append((words[i][0], target))

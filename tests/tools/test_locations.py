@@ -121,7 +121,7 @@ def test_a_basis_for_a_row_with_one_intensity_is_refused():
 
 
 @pytest.mark.parametrize(("given", "close"), [("Germny", "Germany"), ("Brazill", "Brazil"),
-                                              ("europe-west99", "gcp:europe-west9")])
+                                              ("europe-west99", "gcp:europe-west9"), ("德过", "Germany"), ("巴酉", "Brazil")])
 def test_unknown_locations_get_did_you_mean(given: str, close: str):
     with pytest.raises(ToolInputError) as info:
         loc.resolve(given)
