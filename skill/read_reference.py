@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 # "findings" is computed from primary rows; the others are the documents in references/*.md
 # (tests/test_read_reference.py checks this list against the shipped files).
@@ -19,6 +19,8 @@ Topic = Literal["findings", "mechanisms", "decision_guide", "methodology", "hard
 class Finding(BaseModel):
     """One headline effect as `ecocompute.tools.evidence` computes it from paired primary rows."""
 
+    model_config = ConfigDict(defer_build=True)  # the registry imports this module: build on first use
+
     title: str
     claim: str
     basis: str
@@ -27,6 +29,8 @@ class Finding(BaseModel):
 
 class ReferenceSection(BaseModel):
     """A reference document (tables rendered from the data), or the computed findings."""
+
+    model_config = ConfigDict(defer_build=True)
 
     topic: str
     source: str
