@@ -57,7 +57,9 @@ def _list_rules() -> int:
 def _colour(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    from ecocompute.console import colour_enabled
+
+    return colour_enabled()  # NO_COLOR / FORCE_COLOR / a terminal: the rule every command follows
 
 
 def _limits(args: argparse.Namespace) -> tuple[int, int]:
