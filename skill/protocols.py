@@ -86,7 +86,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
         "ESTIMATE", "Monthly energy, cost and CO2 for a volume of requests, current vs optimised.",
         "the monthly energy, electricity cost or CO2 of a workload",
         ("estimate_cost",),
-        "`region` takes a country, a cloud region (`gcp:europe-west4`), `World` or `eu`; `grid_basis` picks the "
+        "`region` takes a country, a cloud region (`gcp:europe-west4`), `World` or `eu`; grid_basis picks the "
         "intensity basis; the result includes the recommended configuration and the savings",
         (Section("Monthly Estimate", "inputs and the grid row used (`location`); kWh, USD, kgCO2 per scenario "
                                      "with rows and basis; the formula"),
