@@ -13,7 +13,7 @@ from typing import Any
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer, UserMessage
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
-from mcp.server.mcpserver.resources import TextResource
+from mcp.server.mcpserver.resources import Resource, TextResource
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp.shared.exceptions import MCPError
@@ -73,7 +73,7 @@ def _title(markdown: str, fallback: str) -> str:
     return fallback
 
 
-def _resources() -> list[TextResource]:
+def _resources() -> list[Resource]:
     return [
         TextResource(uri=REFERENCE_URI.format(name=name), name=name, title=_title(text, name),
                      description=f"EcoCompute reference: {_title(text, name)}",

@@ -17,6 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ecocompute.protocols import BY_NAME, PROTOCOLS
 from ecocompute.tools import evidence
 from ecocompute.tools.dataset import Dataset, Measurement, load
+from ecocompute.tools.engines import engine
+from ecocompute.tools.engines import keys as engine_keys
 
 PROMPTS_PACKAGE = "ecocompute.prompts"
 REFERENCES_PACKAGE = "ecocompute.references"
@@ -115,12 +117,14 @@ def coverage(data: Dataset | None = None) -> list[dict[str, Any]]:
     """What the primary rows cover, per engine and version: GPUs, models, precisions, batch range."""
     rows = (data or load()).primary()
     out = []
-    for label in sorted({_engine_label(m) for m in rows}, key=lambda e: (not e.startswith("transformers"), e)):
+    order = {key: i for i, key in enumerate(engine_keys())}
+    labels = {_engine_label(m): m.engine for m in rows}
+    for label in sorted(labels, key=lambda e: (order.get(labels[e], len(order)), e)):
         group = [m for m in rows if _engine_label(m) == label]
         batches = [m.batch_size for m in group if m.batch_size]
         out.append({
             "engine": label,
-            "regime": "eager transformers" if label == "transformers" else "serving at steady state",
+            "regime": engine(labels[label]).regime_label,
             "rows": len(group),
             "gpus": sorted({f"{m.gpu} ({m.num_gpus} GPUs)" if m.num_gpus > 1 else m.gpu for m in group}),
             "models": sorted({m.model for m in group}),
@@ -171,7 +175,7 @@ SERVING_COLUMNS = (
 
 def _experiment_group(rows: list[Measurement]) -> dict[str, Any]:
     first = rows[0]
-    columns = TRANSFORMERS_COLUMNS if first.engine == "transformers" else SERVING_COLUMNS
+    columns = SERVING_COLUMNS if engine(first.engine).serving else TRANSFORMERS_COLUMNS
     return {
         "experiment": first.experiment, "dataset": first.dataset, "engine": _engine_label(first),
         "regime": f"{_engine_label(first)}, {first.regime}", "energy_basis": first.energy_basis,

@@ -15,9 +15,9 @@ import math
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from importlib import import_module
-from typing import Any, ClassVar, get_args, get_type_hints
+from typing import Any, ClassVar, Optional, cast, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, SerializeAsAny, ValidationError, create_model, model_validator
 from pydantic.fields import FieldInfo
 
 from ecocompute.read_reference import read_reference
@@ -87,7 +87,7 @@ class ToolSpec:
                 continue
             info = FieldInfo.from_annotated_attribute(hints[pname], param.default)
             if not _allows_none(info.annotation):
-                info.annotation = info.annotation | None  # type: ignore[operator]
+                info.annotation = cast(Any, Optional[info.annotation])  # noqa: UP045 (a runtime type, not an annotation)
                 defaulted.add(pname)
             fields[pname] = (info.annotation, info)
         camel = "".join(part.title() for part in self.name.split("_"))
@@ -156,14 +156,20 @@ def get_tool(name: str) -> ToolSpec:
 
 
 class ToolOutcome(BaseModel):
-    """What a tool call produced: a JSON result, or a typed error the caller can correct."""
+    """What a tool call produced: the typed result (kept typed until an edge serialises it), or a typed
+    error the caller can correct."""
 
     model_config = ConfigDict(frozen=True)
 
     name: str
     is_error: bool
-    content: dict[str, Any] = {}
+    result: SerializeAsAny[BaseModel] | None = None
     failure: ToolError | None = None
+
+    @property
+    def content(self) -> dict[str, Any]:
+        """The result as JSON data: for the edges (CLI, MCP structured content, scripts, the model's text)."""
+        return self.result.model_dump(mode="json") if self.result is not None else {}
 
     @property
     def error(self) -> str | None:
@@ -189,12 +195,11 @@ def run_tool(tool: str | ToolSpec, arguments: Mapping[str, Any]) -> ToolOutcome:
         result = spec.call(arguments)
     except ToolInputError as exc:
         return failed(name, exc)
-    content = result.model_dump(mode="json")
-    field = non_finite(content)
+    field = non_finite(result.model_dump(mode="json"))
     if field is not None:  # the one edge every surface (CLI, MCP, loop, scripts) passes: JSON has no inf/NaN
         return failed(name, ToolInputError(f"{name} has no finite value for {field} with these inputs "
                                            "(out of the range the data supports).", code="bad_value"))
-    return ToolOutcome(name=name, is_error=False, content=content)
+    return ToolOutcome(name=name, is_error=False, result=result)
 
 
 def non_finite(node: Any, path: str = "result") -> str | None:
@@ -207,3 +212,13 @@ def non_finite(node: Any, path: str = "result") -> str | None:
         if found is not None:
             return found
     return None
+
+
+def parse_result(tool: str | ToolSpec, text: str) -> BaseModel | None:
+    """A tool result read back from its JSON text (e.g. from a transcript) as the tool's result model;
+    None for an unknown tool or text that is not that model (an error result, a truncated one)."""
+    try:
+        spec = tool if isinstance(tool, ToolSpec) else get_tool(tool)
+        return spec.result_model.model_validate_json(text)
+    except (ToolInputError, ValidationError):
+        return None

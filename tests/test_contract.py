@@ -150,3 +150,14 @@ def test_a_custom_tool_takes_typed_cli_flags() -> None:
     ns = parser.parse_args(["--text", "hi", "--times", "2"])
     assert (ns.text, ns.times) == ("hi", 2)
     assert run_tool(CUSTOM, vars(ns)).content == {"text": "HI", "times": 2}
+
+
+def test_units_are_declared_on_result_fields() -> None:
+    from ecocompute.tools.common import Delta, RowView
+    from ecocompute.tools.estimate import ConfigEstimate, Savings
+
+    for model, fields in ((RowView, ("throughput_tok_s", "power_w", "energy_j_per_1k_tok", "median_itl_ms", "p99_itl_ms")),
+                          (ConfigEstimate, ("energy_j_per_request", "kwh_per_month", "cost_usd_per_month", "p99_itl_ms")),
+                          (Savings, ("kwh_per_month", "pct")), (Delta, ("pct",))):
+        props = model.model_json_schema()["properties"]
+        assert all(props[f].get("unit") for f in fields), model.__name__

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ecocompute.tools.dataset import Measurement, Run, Source
 
+T = TypeVar("T")
 Basis = Literal["measured", "derived", "interpolated", "extrapolated", "unavailable"]
 INT8_PURE_CAVEAT = (
     "llm_int8_threshold=0.0 quantises the outlier features that the default threshold keeps in FP16, "
     "so accuracy can drop; check perplexity or task accuracy before deploying it"
 )
+
+
+def unit(symbol: str, description: str = "", default: object = ...) -> Any:
+    """A result field's declared unit (in its JSON schema as `unit`, for every consumer to read)."""
+    return Field(default, description=description or None, json_schema_extra={"unit": symbol})
 
 
 class RowView(BaseModel):
@@ -33,20 +39,20 @@ class RowView(BaseModel):
     precision: str
     batch_size: int | None
     max_new_tokens: float | None
-    throughput_tok_s: float | None
-    throughput_std: float | None
-    power_w: float | None
-    power_std: float | None
-    energy_j_per_1k_tok: float | None
-    energy_std: float | None
+    throughput_tok_s: float | None = unit('tok/s', 'generated tokens per second (all GPUs)')
+    throughput_std: float | None = unit('tok/s', '')
+    power_w: float | None = unit('W', 'mean GPU power (all GPUs of the row)')
+    power_std: float | None = unit('W', '')
+    energy_j_per_1k_tok: float | None = unit('J/1k tok', 'energy per 1,000 generated tokens')
+    energy_std: float | None = unit('J/1k tok', '')
     energy_basis: str
     n_runs: int | None
-    median_itl_ms: float | None = None
-    p99_itl_ms: float | None = None
+    median_itl_ms: float | None = unit("ms", "median inter-token latency", None)
+    p99_itl_ms: float | None = unit("ms", "p99 inter-token latency", None)
     perplexity_wikitext2: float | None = None
     identity_check: str
     source: Source
-    power_w_per_gpu: float | None = None  # derived: power_w (all GPUs) / num_gpus, multi-GPU rows only
+    power_w_per_gpu: float | None = unit("W", "", None)  # derived: power_w (all GPUs) / num_gpus, multi-GPU rows only
     parallel: str | None = None  # serving: "TP1, EP4, DP1" (tensor, expert, data parallel sizes)
     architecture: str | None = None  # Dense, MoE, Mamba-Transformer where the source says
     activated_params_b: float | None = None  # MoE: parameters active per token (params_b = total, stored)
@@ -68,10 +74,17 @@ def view(m: Measurement) -> RowView:
 class Delta(BaseModel):
     """A percentage derived from two rows of one experiment and one energy basis."""
 
-    pct: float
+    pct: float = unit("%")
     basis: Basis = "derived"
     formula: str
     row_ids: list[str]
+
+
+def known(value: T | None) -> T:
+    """A value the caller has already filtered for (rows with energy, batch, ...); None here is a bug."""
+    if value is None:
+        raise ValueError("a value filtered as present is missing")
+    return value
 
 
 def pct_change(new: float, old: float) -> float:

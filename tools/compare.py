@@ -13,11 +13,14 @@ from ecocompute.tools.common import (
     RowView,
     energy_delta,
     identity_warnings,
+    known,
     row_order,
     throughput_delta,
     view,
 )
 from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.engines import default_engine
+from ecocompute.tools.engines import engine as engine_entry
 from ecocompute.tools.errors import not_measured
 from ecocompute.tools.query import coverage, other_rows, primary_rows, resolve
 from ecocompute.tools.serving import absent_baseline_note, gpu_count_note
@@ -89,7 +92,8 @@ def compare_precisions(
     if not rows:
         return CompareResult(gpu=q.gpu or gpu, model=q.model or model, batch_size=batch_size or 1, basis="unavailable",
                              tables=[], conflicts=[], warnings=[f"No primary rows for {q.model} on {q.gpu}."], covered=coverage(q))
-    engine_rows = [m for m in rows if m.engine == sorted({m.engine for m in rows}, key=lambda e: e != "transformers")[0]]
+    chosen = default_engine({m.engine for m in rows})
+    engine_rows = [m for m in rows if m.engine == chosen]
     bs = batch_size or min(m.batch_size or 1 for m in engine_rows)
     at_bs = [m for m in engine_rows if m.batch_size == bs]
     if not at_bs:
@@ -101,12 +105,13 @@ def compare_precisions(
     conflicts = [f"{o.row_id} ({o.source.path}@{o.source.commit}) gives {o.energy_j_per_1k_tok} J/1k for {o.precision}: {o.notes.split(';', 2)[-1].strip()[:200]}"
                  for o in other_rows(q.model_copy(update={"batch_size": bs}), at_bs)]
     warnings = identity_warnings(at_bs)
-    if at_bs[0].engine == "vllm":  # the serving baseline is bf16; say why it is missing
-        note = absent_baseline_note(at_bs, "bf16", q.model_params_b, load().gpus[q.gpu].vram_gb)
+    serving = engine_entry(at_bs[0].engine)
+    if serving.serving:  # say why the serving baseline is missing
+        note = absent_baseline_note(at_bs, serving.baseline_precision, q.model_params_b, load().gpus[known(q.gpu)].vram_gb)
         warnings += [note] if note else []
     if len(tables) > 1:
         warnings.append("Several experiments measured this configuration; percentages are computed within each table only.")
-    return CompareResult(gpu=q.gpu, model=q.model, batch_size=bs, basis="measured", tables=tables,
+    return CompareResult(gpu=known(q.gpu), model=known(q.model), batch_size=bs, basis="measured", tables=tables,
                          conflicts=conflicts, warnings=warnings)
 
 
@@ -114,10 +119,13 @@ def _table(experiment: str, rows: list[Measurement], params_b: float | None) -> 
     by_setup: dict[tuple[str, int], Measurement] = {}  # one row per precision and GPU count
     for m in sorted(rows, key=row_order):
         by_setup.setdefault((m.precision, m.num_gpus), m)
-    base = next((by_setup[k] for k in sorted(by_setup, key=lambda k: k[1]) if k[0] == "fp16"), None) or next(
-        (by_setup[k] for k in sorted(by_setup, key=lambda k: k[1]) if k[0] == "bf16"), None)
-    wanted = [p for p in ORDER if any(k[0] == p for k in by_setup) or (rows[0].engine == "transformers" and p in ("fp16", "nf4", "int8_default", "int8_pure"))]
-    setups = [(p, by_setup.get((p, n))) for p in wanted for n in (sorted(k[1] for k in by_setup if k[0] == p) or [None])]
+    eng = engine_entry(rows[0].engine)
+    baselines = dict.fromkeys((eng.baseline_precision, "fp16", "bf16"))
+    base = next((by_setup[k] for b in baselines for k in sorted(by_setup, key=lambda k: k[1]) if k[0] == b), None)
+    always = () if eng.serving else ("fp16", "nf4", "int8_default", "int8_pure")  # the eager precision table
+    wanted = [p for p in ORDER if any(k[0] == p for k in by_setup) or p in always]
+    counts: dict[str, list[int | None]] = {p: [*sorted(k[1] for k in by_setup if k[0] == p)] or [None] for p in wanted}
+    setups = [(p, by_setup.get((p, n)) if n is not None else None) for p in wanted for n in counts[p]]
     return PrecisionTable(
         experiment=experiment, engine=rows[0].engine, energy_basis=rows[0].energy_basis,
         baseline=base.row_id if base else None,

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, RowView, row_order, view
+from ecocompute.tools.common import Basis, RowView, known, row_order, view
 from ecocompute.tools.dataset import Measurement
-from ecocompute.tools.names import gpu_key
+from ecocompute.tools.names import gpu_and_count
 from ecocompute.tools.query import coverage, primary_rows, resolve
 
 
@@ -49,12 +49,13 @@ def compare_gpus(
     engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
     batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM")] = None,
     precision: Annotated[str | None, Field(description="e.g. bf16")] = None,
-    gpus: Annotated[list[str] | None, Field(max_length=8, description="Only these GPUs, e.g. ['h100', 'b200']")] = None,
+    gpus: Annotated[list[str] | None, Field(max_length=8, description="Only these GPUs, e.g. ['h100', 'b200', '4xH100']")] = None,
 ) -> CompareGpusResult:
     """COMPARE GPUs for one model within one engine and dataset (e.g. 4xH100 vs 2xB200): energy per token, per GPU, throughput, latency."""
     q = resolve(None, model, precision, batch_size, engine, sized_ok=False)
-    wanted = {gpu_key(g) for g in gpus} if gpus else None
-    rows = [m for m in primary_rows(q) if m.energy_j_per_1k_tok and (wanted is None or m.gpu in wanted)]
+    wanted = [gpu_and_count(g) for g in gpus] if gpus else None  # "4xH100" keeps only 4-GPU rows of H100
+    rows = [m for m in primary_rows(q) if m.energy_j_per_1k_tok
+            and (wanted is None or any(m.gpu == g and n in (None, m.num_gpus) for g, n in wanted))]
     groups: dict[tuple, list[Measurement]] = {}
     for m in sorted(rows, key=row_order):
         key = (m.dataset, m.engine, m.engine_version, m.energy_basis, m.precision, m.batch_size)
@@ -67,7 +68,7 @@ def compare_gpus(
         warnings.append("Some rows are net of idle power and others gross: they are never put in one group.")
     if len({m.engine for m in rows}) > 1:
         warnings.append("Rows from different engines are in separate groups: a ratio across engines would compare different experiments.")
-    return CompareGpusResult(model=q.model, basis="derived" if comparable else ("measured" if rows else "unavailable"),
+    return CompareGpusResult(model=known(q.model), basis="derived" if comparable else ("measured" if rows else "unavailable"),
                              groups=comparable[:20], not_comparable=singles[:30], warnings=warnings,
                              covered=None if rows else coverage(q))
 
@@ -77,9 +78,9 @@ def _group(key: tuple, rows: list[Measurement]) -> GpuGroup:
     best: dict[tuple, Measurement] = {}
     for m in rows:
         best.setdefault((m.gpu, m.num_gpus), m)
-    low = min(m.energy_j_per_1k_tok for m in best.values())
-    entries = [GpuEntry(row=view(m), energy_j_per_1k_tok_per_gpu=round(m.energy_j_per_1k_tok / m.num_gpus, 2),
+    low = min(known(m.energy_j_per_1k_tok) for m in best.values())
+    entries = [GpuEntry(row=view(m), energy_j_per_1k_tok_per_gpu=round(known(m.energy_j_per_1k_tok) / m.num_gpus, 2),
                         power_w_per_gpu=round(m.power_w / m.num_gpus, 1) if m.power_w else None,
-                        energy_vs_lowest=round(m.energy_j_per_1k_tok / low, 3)) for m in best.values()]
+                        energy_vs_lowest=round(known(m.energy_j_per_1k_tok) / low, 3)) for m in best.values()]
     return GpuGroup(dataset=dataset, engine=engine, engine_version=version, energy_basis=basis, precision=precision,
                     batch_size=batch, entries=sorted(entries, key=lambda e: e.row.energy_j_per_1k_tok or 0))

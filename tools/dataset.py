@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from ecocompute.tools.engines import engine
+
 Role = Literal["primary", "secondary", "mirror", "claim"]
 EnergyBasis = Literal["gross", "net_of_idle", "unknown", "as_mirrored_source"]
 IDENTITY_TOLERANCE = 0.01
@@ -99,12 +101,12 @@ class Measurement(BaseModel):
 
     @property
     def regime(self) -> str:
-        return "serving_steady_state" if self.engine != "transformers" else "transformers_eager"
+        return engine(self.engine).regime
 
     @property
     def parallel(self) -> str | None:
         """Parallelism of a multi-GPU serving run, e.g. "TP1, EP4, DP1"; None when not recorded."""
-        if self.engine == "transformers" or self.tensor_parallel is None:
+        if not engine(self.engine).serving or self.tensor_parallel is None:
             return None
         if self.expert_parallel is None:  # older rows record TP only; EP and DP follow where nothing else fits
             if self.num_gpus == 1 or (not self.is_moe and self.tensor_parallel == self.num_gpus):
@@ -260,7 +262,8 @@ def _regions() -> dict[str, Region]:
         row = rows[spec["row"]]
         out[spec["key"]] = Region(
             key=spec["key"], label=spec["row"], iso3=spec["iso3"] or None, default=spec["default"] == "yes",
-            grid_gco2_per_kwh=row["grid_gco2_per_kwh"] or None, usd_per_kwh=row["electricity_usd_per_kwh"] or None,
+            grid_gco2_per_kwh=float(row["grid_gco2_per_kwh"]) if row["grid_gco2_per_kwh"] else None,
+            usd_per_kwh=float(row["electricity_usd_per_kwh"]) if row["electricity_usd_per_kwh"] else None,
             source=f"{row['source_repo']}:{row['source_path']}@{row['source_commit']} ({row['source_section']})",
         )
     if sum(r.default for r in out.values()) != 1:

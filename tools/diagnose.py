@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from ecocompute.tools import evidence
 from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, Delta, energy_delta, row_order
 from ecocompute.tools.dataset import Measurement
+from ecocompute.tools.engines import EAGER
 from ecocompute.tools.query import primary_rows, resolve
 from ecocompute.tools.recommend import UseCase
 
@@ -67,7 +68,7 @@ def diagnose(
 ) -> DiagnoseResult:
     """DIAGNOSE slow or power-hungry inference: the matching pattern (INT8 decomposition, small-model NF4, batch 1, power mistaken for energy), evidence rows, fix, expected gain."""
     prec = _effective_precision(precision, load_in_8bit, llm_int8_threshold, load_in_4bit)
-    q = resolve(gpu, model, None, None, "transformers")
+    q = resolve(gpu, model, None, None, EAGER)  # the patterns are bitsandbytes / generate() settings
     size = q.model_params_b
     rows = primary_rows(q) if q.model else []
     findings = [f for f in (_int8(prec, rows), _nf4(prec, size, rows), _batch(batch_size, use_case),
@@ -97,7 +98,7 @@ def _effective_precision(precision: str | None, int8: bool | None, threshold: fl
 
 
 def _deltas(rows: list[Measurement], target: str, better: tuple[str, ...]) -> list[Delta]:
-    by = {}
+    by: dict[tuple[str, int | None, str], Measurement] = {}
     for m in sorted(rows, key=row_order):
         by.setdefault((m.experiment, m.batch_size, m.precision), m)
     out = []

@@ -6,6 +6,7 @@ Every error carries a `code` (what kind of problem, for code to branch on) and o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel
@@ -91,7 +92,7 @@ def did_you_mean(kind: str, given: str, covered: list[str], close: list[str]) ->
     )
 
 
-def not_measured(message: str, setting: str, asked: object, measured: list[object]) -> ToolInputError:
+def not_measured(message: str, setting: str, asked: object, measured: Sequence[object]) -> ToolInputError:
     """An unmeasured configuration, with the measured values of the setting that missed."""
     return ToolInputError(message, code="not_measured", details=NotMeasured(
         setting=setting, asked=None if asked is None else str(asked), measured=[str(v) for v in measured]))

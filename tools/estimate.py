@@ -12,12 +12,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, pct_change, row_order
+from ecocompute.tools.common import Basis, comparable, known, pct_change, row_order, unit
 from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.engines import default_engine
+from ecocompute.tools.engines import engine as engine_entry
 from ecocompute.tools.errors import ToolInputError, missing
 from ecocompute.tools.locations import GridBasis, GridUsed, resolve_location
 from ecocompute.tools.query import Query, primary_rows, resolve
-from ecocompute.tools.recommend import UseCase, recommend_config
+from ecocompute.tools.recommend import UseCase, recommend
 
 Deployment = Literal["cloud", "on_premises"]
 # The original skill's PUE defaults (references/data/grid_and_prices.csv, row "US (skill default)").
@@ -41,20 +43,27 @@ class ConfigEstimate(BaseModel):
     basis: Basis
     row_ids: list[str]
     how: str
-    energy_j_per_1k_tok: float | None
+    energy_j_per_1k_tok: float | None = unit('J/1k tok')
     energy_j_per_1k_tok_range: tuple[float, float] | None = None
-    energy_j_per_request: float | None
-    kwh_per_month: float | None
-    cost_usd_per_month: float | None
-    kg_co2_per_month: float | None
+    energy_j_per_request: float | None = unit('J')
+    energy_j_per_request_basis: Basis = "derived"
+    tokens_per_request: float | None = Field(default=None, description="output tokens per request behind energy_j_per_request")
+    measured_energy_j_per_request: float | None = unit("J", "the row's measured energy per request at its own mean output length", None)
+    median_itl_ms: float | None = unit("ms", "measured median inter-token latency (serving rows)", None)
+    p99_itl_ms: float | None = unit("ms", "measured p99 inter-token latency (serving rows)", None)
+    kwh_per_month: float | None = unit('kWh/month')
+    cost_usd_per_month: float | None = unit('USD/month')
+    kg_co2_per_month: float | None = unit('kg CO2/month')
     other_measurements: list[str] = []
 
 
 class Savings(BaseModel):
-    kwh_per_month: float
-    cost_usd_per_month: float | None
-    kg_co2_per_month: float | None
-    pct: float | None
+    """current minus optimised, only between comparable measured rows."""
+
+    kwh_per_month: float = unit("kWh/month")
+    cost_usd_per_month: float | None = unit("USD/month")
+    kg_co2_per_month: float | None = unit("kg CO2/month")
+    pct: float | None = unit("%")
     comparable: bool
     note: str
 
@@ -97,7 +106,7 @@ def estimate_cost(
     """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
     if (requests_per_month is None) == (requests_per_day is None):
         raise missing("Give exactly one of requests_per_month or requests_per_day.", "requests_per_month", "requests_per_day")
-    monthly = requests_per_month if requests_per_month is not None else requests_per_day * 30
+    monthly = requests_per_month if requests_per_month is not None else known(requests_per_day) * 30
     assumed_tokens = tokens_per_request is None
     tokens_per_request = DEFAULT_TOKENS if assumed_tokens else tokens_per_request
     q = resolve(gpu, model, precision, None, engine)
@@ -114,8 +123,9 @@ def estimate_cost(
                         "give usd_per_kwh.")
     if grid is None:
         warnings.append(f"No grid intensity for {place.name} in the data; give grid_gco2_per_kwh for CO2.")
-    args = (monthly, tokens_per_request, price, grid, factor)
+    args = (monthly, None if assumed_tokens else tokens_per_request, price, grid, factor)
     current = _estimate(q, q.precision, batch_size, *args)
+    assumptions = _token_note(assumptions, current)
     optimised, savings = _optimised(q, use_case, current, args, warnings)
     return EstimateResult(inputs=inputs, formula=FORMULA, current=current, optimised=optimised, savings=savings,
                           location=place, assumptions=assumptions, warnings=warnings)
@@ -137,29 +147,56 @@ def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: 
     return out, []
 
 
-def _pick_rows(q: Query, precision: str | None, batch: int | None) -> tuple[str, str | None, list[Measurement]]:
+def _pick_rows(q: Query, precision: str | None, batch: int | None) -> tuple[str, str, list[Measurement]]:
     rows = primary_rows(q.model_copy(update={"precision": None, "batch_size": None}))
-    engine = q.engine or ("transformers" if any(m.engine == "transformers" for m in rows) or not rows else "vllm")
+    engine = q.engine or default_engine({m.engine for m in rows})
     rows = [m for m in rows if m.engine == engine]
-    prec = precision or ("fp16" if engine == "transformers" else "bf16")
+    prec = precision or engine_entry(engine).baseline_precision
     return engine, prec, [m for m in rows if m.precision == prec and m.energy_j_per_1k_tok]
 
 
-def _estimate(q: Query, precision: str | None, batch: int | None, monthly: float, tokens: float,
+def _estimate(q: Query, precision: str | None, batch: int | None, monthly: float, tokens: float | None,
               price: float | None, grid: float | None, pue: float) -> ConfigEstimate:
     engine, prec, rows = _pick_rows(q, precision, batch)
     bs = batch or min((m.batch_size or 1 for m in rows), default=1)
     e1k, rng, basis, ids, how, others = _energy(q, engine, prec, bs, rows)
     anchor = load().row(ids[0]) if ids else None
-    per_req = e1k * tokens / 1000 if e1k is not None else None
+    per_req, req_basis, used_tokens, measured_req = _per_request(e1k, basis, anchor, tokens)
     kwh = per_req * monthly * pue / 3.6e6 if per_req is not None else None
     return ConfigEstimate(
-        gpu=q.gpu, model=q.model or q.model_given, precision=prec, batch_size=bs, engine=engine,
+        gpu=known(q.gpu), model=q.model or q.model_given, precision=prec, batch_size=bs, engine=engine,
         engine_version=anchor.engine_version if anchor else None, regime=anchor.regime if anchor else None, basis=basis, row_ids=ids,
         how=how, energy_j_per_1k_tok=e1k, energy_j_per_1k_tok_range=rng, energy_j_per_request=_r(per_req),
+        energy_j_per_request_basis=req_basis, tokens_per_request=used_tokens, measured_energy_j_per_request=measured_req,
+        median_itl_ms=anchor.median_itl_ms if anchor and basis == "measured" else None,
+        p99_itl_ms=anchor.p99_itl_ms if anchor and basis == "measured" else None,
         kwh_per_month=_r(kwh), cost_usd_per_month=_r(kwh * price) if kwh is not None and price is not None else None,
         kg_co2_per_month=_r(kwh * grid / 1000) if kwh is not None and grid is not None else None, other_measurements=others,
     )
+
+
+def _per_request(e1k: float | None, basis: Basis, anchor: Measurement | None,
+                 tokens: float | None) -> tuple[float | None, Basis, float | None, float | None]:
+    """Energy per request: a serving row's measured figure at its own mean output length unless the user gives
+    tokens per request; then (and for eager rows) derived as energy per token x tokens, the measured one beside it."""
+    measured = None
+    if anchor is not None and basis == "measured" and engine_entry(anchor.engine).per_request_energy_measured:
+        measured = anchor.energy_j_per_request
+    if anchor is not None and measured is not None and tokens is None:
+        return measured, "measured", anchor.max_new_tokens, measured
+    used = tokens if tokens is not None else DEFAULT_TOKENS
+    if e1k is None:
+        return None, "unavailable", used, measured
+    return e1k * used / 1000, ("derived" if basis == "measured" else basis), used, measured
+
+
+def _token_note(assumptions: list[str], current: ConfigEstimate) -> list[str]:
+    """A serving row's measured energy per request replaces the default tokens-per-request assumption."""
+    if current.energy_j_per_request_basis != "measured":
+        return assumptions
+    note = (f"Energy per request is the row's measured figure at its mean output length ({current.tokens_per_request:g} "
+            "tokens per request); give tokens_per_request to derive it for another length.")
+    return [note if a.startswith(f"{DEFAULT_TOKENS} generated tokens") else a for a in assumptions]
 
 
 def _r(x: float | None) -> float | None:
@@ -180,17 +217,17 @@ def _energy(q: Query, engine: str, prec: str, bs: int, rows: list[Measurement]):
 
 def _interpolate(rows: list[Measurement], bs: int):
     best_exp = max({m.experiment for m in rows}, key=lambda e: sum(m.experiment == e for m in rows))
-    sweep = sorted((m for m in rows if m.experiment == best_exp and m.batch_size), key=lambda m: m.batch_size)
-    lower = [m for m in sweep if m.batch_size < bs]
-    upper = [m for m in sweep if m.batch_size > bs]
+    sweep = sorted((m for m in rows if m.experiment == best_exp and m.batch_size), key=lambda m: known(m.batch_size))
+    lower = [m for m in sweep if known(m.batch_size) < bs]
+    upper = [m for m in sweep if known(m.batch_size) > bs]
     if lower and upper:
         a, b = lower[-1], upper[0]
-        t = (math.log(bs) - math.log(a.batch_size)) / (math.log(b.batch_size) - math.log(a.batch_size))
-        e = math.exp(math.log(a.energy_j_per_1k_tok) * (1 - t) + math.log(b.energy_j_per_1k_tok) * t)
+        t = (math.log(bs) - math.log(known(a.batch_size))) / (math.log(known(b.batch_size)) - math.log(known(a.batch_size)))
+        e = math.exp(math.log(known(a.energy_j_per_1k_tok)) * (1 - t) + math.log(known(b.energy_j_per_1k_tok)) * t)
         return (_r(e), (b.energy_j_per_1k_tok, a.energy_j_per_1k_tok), "interpolated", [a.row_id, b.row_id],
                 f"log-log interpolation between batch {a.batch_size} ({a.row_id}) and {b.batch_size} ({b.row_id})", [])
     near = lower[-1] if lower else upper[0]
-    direction = "upper bound (larger batches use less energy per token)" if near.batch_size < bs else "lower bound"
+    direction = "upper bound (larger batches use less energy per token)" if known(near.batch_size) < bs else "lower bound"
     return (near.energy_j_per_1k_tok, None, "extrapolated", [near.row_id],
             f"batch {bs} not measured; nearest measured batch {near.batch_size} ({near.row_id}) used as an {direction}", [])
 
@@ -201,37 +238,65 @@ def _by_size(q: Query, engine: str, prec: str, bs: int):
             and m.energy_j_per_1k_tok and m.params_b and m.num_gpus == 1]
     if size is None or not pool or not 0 < size < math.inf:
         return None, None, "unavailable", [], (f"no {engine} {prec} measurement on {q.gpu} to extrapolate from"), []
-    anchor = min(sorted(pool, key=row_order), key=lambda m: (abs(math.log(m.params_b / size)), abs((m.batch_size or 1) - bs)))
-    e = anchor.energy_j_per_1k_tok * size / anchor.params_b
+    anchor = min(sorted(pool, key=row_order), key=lambda m: (abs(math.log(known(m.params_b) / size)), abs((m.batch_size or 1) - bs)))
+    e = known(anchor.energy_j_per_1k_tok) * size / known(anchor.params_b)
     return (_r(e), (_r(e / 2), _r(e * 2)), "extrapolated", [anchor.row_id],
             f"not measured; scaled from {anchor.model} ({anchor.row_id}, {anchor.params_b:g}B, batch {anchor.batch_size}) by parameter count; range x0.5 to x2", [])
 
 
 def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple, warnings: list[str]):
+    """The recommended configuration priced like the current one (same requests and tokens per request),
+    chosen within the current row's experiment when one of its rows qualifies; a saving only within one
+    experiment, engine and energy basis, between measured rows."""
+    rec = _recommended(q, use_case, current, warnings)
+    if rec is None:
+        return None, None
+    monthly, tokens, *rest = args
+    opt = _estimate(q, rec.precision, rec.batch_size, monthly, tokens if tokens is not None else current.tokens_per_request, *rest)
+    return opt, _saving(current, opt, warnings)
+
+
+def _recommended(q: Query, use_case: UseCase, current: ConfigEstimate, warnings: list[str]):
+    """What recommend_config picks for this workload (within the current row's experiment when one of its
+    rows qualifies), or None with the reason added to `warnings`."""
+    anchor = load().row(current.row_ids[0]) if current.row_ids and current.basis == "measured" else None
     try:
-        rec = recommend_config(gpu=q.gpu, model=q.model or q.model_given, use_case=use_case, engine=current.engine)
+        rec = recommend(known(q.gpu), q.model or q.model_given, use_case=use_case, engine=current.engine,
+                        num_gpus=anchor.num_gpus if anchor else q.num_gpus,
+                        prefer_experiment=anchor.experiment if anchor else None)
     except ToolInputError as exc:
         warnings.append(f"No optimised configuration: {exc.message}")
-        return None, None
-    if rec.precision is None:
-        warnings.append("No optimised configuration: " + "; ".join(rec.warnings[:1]))
-        return None, None
-    opt = _estimate(q, rec.precision, rec.batch_size, *args)
+        return None
+    if rec.precision is None or rec.batch_size is None:
+        warnings.append("No optimised configuration: " + "; ".join((rec.reasons if rec.precision else rec.warnings)[:1]))
+        return None
+    return rec
+
+
+def _saving(current: ConfigEstimate, opt: ConfigEstimate, warnings: list[str]) -> Savings | None:
+    """The saving of `opt` over `current`, stated only between measured rows of one experiment, engine
+    and energy basis; otherwise None with the reason added to `warnings`."""
     if current.kwh_per_month is None or opt.kwh_per_month is None:
-        return opt, None
+        return None
     if opt.kwh_per_month >= current.kwh_per_month:
         warnings.append(f"The recommended configuration ({opt.precision}, batch {opt.batch_size}, {opt.basis}) shows no saving "
                         "over the current one in the data; keep the current configuration or measure both.")
-        return opt, None
-    both_measured = current.basis == opt.basis == "measured"
-    same = both_measured and load().row(current.row_ids[0]).experiment == load().row(opt.row_ids[0]).experiment
-    kwh = _r(current.kwh_per_month - opt.kwh_per_month)
-    sav = Savings(
-        kwh_per_month=kwh,
-        cost_usd_per_month=_r(current.cost_usd_per_month - opt.cost_usd_per_month) if current.cost_usd_per_month is not None and opt.cost_usd_per_month is not None else None,
-        kg_co2_per_month=_r(current.kg_co2_per_month - opt.kg_co2_per_month) if current.kg_co2_per_month is not None and opt.kg_co2_per_month is not None else None,
-        pct=pct_change(opt.kwh_per_month, current.kwh_per_month) if same else None, comparable=same,
-        note=("both rows from one experiment" if same else
-              f"current is {current.basis}, optimised is {opt.basis}" + ("" if both_measured else "") + "; the difference is indicative, not a measured saving"),
+        return None
+    rows = [load().row(c.row_ids[0]) if c.basis == "measured" and c.row_ids else None for c in (current, opt)]
+    if rows[0] is None or rows[1] is None or not comparable(rows[0], rows[1]):
+        where = (f"experiments {rows[0].experiment} and {rows[1].experiment}" if rows[0] and rows[1]
+                 else f"a {current.basis} and a {opt.basis} figure")
+        warnings.append(f"No saving is stated: the current and optimised figures come from {where}, and a saving "
+                        "is computed only between measured rows of one experiment, engine and energy basis.")
+        return None
+    return Savings(
+        kwh_per_month=_r(current.kwh_per_month - opt.kwh_per_month) or 0.0,
+        cost_usd_per_month=_diff(current.cost_usd_per_month, opt.cost_usd_per_month),
+        kg_co2_per_month=_diff(current.kg_co2_per_month, opt.kg_co2_per_month),
+        pct=pct_change(opt.kwh_per_month, current.kwh_per_month), comparable=True,
+        note=f"both rows from experiment {rows[0].experiment} ({rows[0].row_id} vs {rows[1].row_id})",
     )
-    return opt, sav
+
+
+def _diff(a: float | None, b: float | None) -> float | None:
+    return _r(a - b) if a is not None and b is not None else None

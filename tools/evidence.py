@@ -11,8 +11,9 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, comparable, pct_change
+from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, comparable, known, pct_change
 from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.engines import engine
 from ecocompute.tools.names import model_params_b  # noqa: F401 - part of this module's interface
 
 SMALL_MODEL_MAX_B = 3.0
@@ -43,14 +44,14 @@ class Evidence(BaseModel):
 
 
 def _pairs(new_prec: str, base_prec: str, keep: Callable[[Measurement], bool]) -> list[Comparison]:
-    prim = [m for m in load().primary() if m.engine == "transformers" and m.energy_j_per_1k_tok and keep(m)]
+    prim = [m for m in load().primary() if not engine(m.engine).serving and m.energy_j_per_1k_tok and keep(m)]
     base = {(m.experiment, m.gpu, m.model, m.batch_size): m for m in prim if m.precision == base_prec}
     out = []
     for m in prim:
         b = base.get((m.experiment, m.gpu, m.model, m.batch_size))
         if m.precision == new_prec and b is not None and comparable(m, b):
             out.append(Comparison(gpu=m.gpu, model=m.model, batch_size=m.batch_size, experiment=m.experiment,
-                                  pct=pct_change(m.energy_j_per_1k_tok, b.energy_j_per_1k_tok),
+                                  pct=pct_change(known(m.energy_j_per_1k_tok), known(b.energy_j_per_1k_tok)),
                                   new_row=m.row_id, base_row=b.row_id))
     return out
 
@@ -97,7 +98,7 @@ def _perplexity_note() -> str:
         base = fp16.get((m.experiment, m.model))
         if m.precision == "int8_pure" and base:
             odd = (" (lower than FP16, which is implausible: the source's perplexities for this model are doubtful)"
-                   if m.perplexity_wikitext2 < base.perplexity_wikitext2 else "")
+                   if known(m.perplexity_wikitext2) < known(base.perplexity_wikitext2) else "")
             parts.append(f"{m.model} on {m.gpu}: WikiText-2 perplexity {base.perplexity_wikitext2:g} (FP16, {base.row_id})"
                          f" vs {m.perplexity_wikitext2:g} ({m.row_id}){odd}")
     return (" Measured: " + "; ".join(parts) + ".") if parts else ""
@@ -120,28 +121,29 @@ def nf4_large_model_effect() -> Evidence:
 @cache
 def batch_size_gain() -> Evidence:
     """Energy per token (and so per request) at the largest measured batch vs batch 1, per experiment."""
-    prim = [m for m in load().primary() if m.engine == "transformers" and m.energy_j_per_1k_tok and m.batch_size]
+    prim = [m for m in load().primary() if not engine(m.engine).serving and m.energy_j_per_1k_tok and m.batch_size]
     comps = []
     for key in sorted({(m.experiment, m.gpu, m.model, m.precision) for m in prim}):
-        sweep = sorted((m for m in prim if (m.experiment, m.gpu, m.model, m.precision) == key), key=lambda m: m.batch_size)
+        sweep = sorted((m for m in prim if (m.experiment, m.gpu, m.model, m.precision) == key), key=lambda m: known(m.batch_size))
         if len(sweep) > 1 and sweep[0].batch_size == 1 and comparable(sweep[-1], sweep[0]):
             top, one = sweep[-1], sweep[0]
             comps.append(Comparison(gpu=top.gpu, model=f"{top.model} {top.precision} batch {top.batch_size}",
                                     batch_size=top.batch_size, experiment=top.experiment,
-                                    pct=pct_change(top.energy_j_per_1k_tok, one.energy_j_per_1k_tok),
+                                    pct=pct_change(known(top.energy_j_per_1k_tok), known(one.energy_j_per_1k_tok)),
                                     new_row=top.row_id, base_row=one.row_id))
     return _evidence("Largest measured batch vs batch 1", comps)
 
 
 def power_vs_energy() -> Evidence:
     """Rows where a precision draws less power than FP16 yet uses more energy per token."""
-    prim = [m for m in load().primary() if m.engine == "transformers" and m.power_w and m.energy_j_per_1k_tok]
+    prim = [m for m in load().primary() if not engine(m.engine).serving and m.power_w and m.energy_j_per_1k_tok]
     fp16 = {(m.experiment, m.gpu, m.model, m.batch_size): m for m in prim if m.precision == "fp16"}
     comps = []
     for m in prim:
         b = fp16.get((m.experiment, m.gpu, m.model, m.batch_size))
-        if b and m is not b and comparable(m, b) and m.power_w < b.power_w and m.energy_j_per_1k_tok > b.energy_j_per_1k_tok:
+        if (b and m is not b and comparable(m, b) and known(m.power_w) < known(b.power_w)
+                and known(m.energy_j_per_1k_tok) > known(b.energy_j_per_1k_tok)):
             comps.append(Comparison(gpu=m.gpu, model=f"{m.model} {m.precision}", batch_size=m.batch_size,
-                                    experiment=m.experiment, pct=pct_change(m.energy_j_per_1k_tok, b.energy_j_per_1k_tok),
+                                    experiment=m.experiment, pct=pct_change(known(m.energy_j_per_1k_tok), known(b.energy_j_per_1k_tok)),
                                     new_row=m.row_id, base_row=b.row_id))
     return _evidence("Lower power than FP16 but more energy per token", comps)

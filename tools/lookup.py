@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, Delta, RowView, energy_delta, identity_warnings, row_order, view
+from ecocompute.tools.common import Basis, Delta, RowView, energy_delta, identity_warnings, known, row_order, view
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.query import Query, coverage, other_rows, primary_rows, require_any, resolve
 
@@ -73,7 +73,7 @@ def _batch_deltas(rows: list[Measurement]) -> list[Delta]:
     smallest: dict[tuple, Measurement] = {}
     for m in load().primary():
         key = (m.experiment, m.gpu, m.model, m.precision, m.num_gpus)
-        if m.batch_size and m.energy_j_per_1k_tok and (key not in smallest or m.batch_size < smallest[key].batch_size):
+        if m.batch_size and m.energy_j_per_1k_tok and (key not in smallest or m.batch_size < known(smallest[key].batch_size)):
             smallest[key] = m
     out = []
     for m in rows:

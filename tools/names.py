@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 import re
 from functools import cache
 
 from ecocompute.tools.dataset import load
+from ecocompute.tools.engines import aliases as engine_aliases
+from ecocompute.tools.engines import keys as engine_keys
 from ecocompute.tools.errors import ToolInputError, UnknownName, did_you_mean
 
 PRECISION_ALIASES: dict[str, str] = {
@@ -22,8 +25,6 @@ PRECISION_ALIASES: dict[str, str] = {
     "llmint8threshold0": "int8_pure", "llmint8threshold00": "int8_pure", "int8unspecified": "int8_unspecified",
 }
 PRECISIONS = ("fp16", "bf16", "fp8", "nf4", "nf4_dq", "int8_default", "int8_pure", "int8_unspecified", "fp32")
-ENGINE_ALIASES = {"transformers": "transformers", "hf": "transformers", "huggingface": "transformers",
-                  "eager": "transformers", "vllm": "vllm"}
 MAX_PARAMS_B = 100_000.0  # a size token above 100 trillion parameters is not a model size
 _MODEL_SUFFIXES = re.compile(r"(instruct|chat|base|hf|it|v\d+(\.\d+)*|(?<!\d)\d+k)$")
 
@@ -43,13 +44,14 @@ def precision_key(text: str) -> str:
 
 def engine_key(text: str) -> str:
     key = re.sub(r"[^a-z0-9]", "", text.lower())
-    if key in ENGINE_ALIASES:
-        return ENGINE_ALIASES[key]
+    if key in engine_aliases():
+        return engine_aliases()[key]
     for name in ("sglang", "tgi", "tensorrt", "trtllm", "llamacpp", "ollama"):
         if key.startswith(name):
-            raise ToolInputError(f"Engine {text!r} is not measured in the dataset. Covered: transformers, vllm.", code="unknown_name",
-                                 details=UnknownName(kind="engine", given=text, did_you_mean=[], covered=["transformers", "vllm"]))
-    raise did_you_mean("engine", text, ["transformers", "vllm"], [])
+            raise ToolInputError(f"Engine {text!r} is not measured in the dataset. Covered: {', '.join(engine_keys())}.",
+                                 code="unknown_name", details=UnknownName(kind="engine", given=text, did_you_mean=[],
+                                                                          covered=engine_keys()))
+    raise did_you_mean("engine", text, engine_keys(), [])
 
 
 _GPU_TAIL = re.compile(r"(sxm\d*|pcie)?((?<!\d)\d+gb)?(hbm\d*e?|gddr\d*x?)?")
@@ -67,14 +69,48 @@ def _gpu_key(text: str, known: list[str]) -> str:
     return key
 
 
-def gpu_key(text: str) -> str:
-    """Canonical GPU id: "RTX 4090D", "4090d", "NVIDIA A800-SXM4-80GB" -> "rtx4090d", "a800"."""
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "sixteen": 16}
+_N = r"(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) + r")"
+_COUNT_FIRST = re.compile(r"^\s*" + _N + r"\s*(?:[x×*]\s*|\s+)(?P<gpu>\S.*?)\s*$", re.IGNORECASE)
+_COUNT_LAST = re.compile(r"^\s*(?P<gpu>\S.*?)\s*[x×*]\s*" + _N + r"\s*$", re.IGNORECASE)
+
+
+def split_gpu_count(text: str) -> tuple[str, int | None]:
+    """("2xB200" | "2 x B200" | "2*B200" | "2×B200" | "two B200s" | "8 H100s" | "H100 x8") -> (GPU name, count)."""
+    for pattern in (_COUNT_FIRST, _COUNT_LAST):
+        match = pattern.match(text)
+        if match:
+            n = match["n"].lower()
+            count = _COUNT_WORDS[n] if n in _COUNT_WORDS else int(n)
+            if count >= 1:
+                return match["gpu"], count
+    return text, None
+
+
+def _plural(name: str, gpus: Mapping[str, object]) -> str:
+    """"H100s" -> "H100" when only the singular is a GPU."""
+    if name.lower().endswith("s") and _gpu_key(name, list(gpus)) not in gpus:
+        return name[:-1]
+    return name
+
+
+def gpu_and_count(text: str) -> tuple[str, int | None]:
+    """Canonical GPU id and the GPU count written with it (None when no count is written)."""
     gpus = load().gpus
-    key = _gpu_key(text, list(gpus))
+    name, count = split_gpu_count(text)
+    if count is not None:
+        name = _plural(name, gpus)
+    key = _gpu_key(name, list(gpus))
     if key in gpus:
-        return key
+        return key, count
     close = difflib.get_close_matches(key, list(gpus), n=3, cutoff=0.6)
     raise did_you_mean("GPU", text, sorted(gpus), close)
+
+
+def gpu_key(text: str) -> str:
+    """Canonical GPU id: "RTX 4090D", "4090d", "NVIDIA A800-SXM4-80GB", "2xB200" -> "rtx4090d", "a800", "b200"."""
+    return gpu_and_count(text)[0]
 
 
 _EXPERTS_TAIL = re.compile(r"(?:-\d+(?:\.\d+)?[bB])?-\d+E$")  # "-17B-16E": active size, experts

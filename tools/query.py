@@ -8,7 +8,15 @@ from pydantic import BaseModel
 
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.errors import ToolInputError, UnknownName, missing
-from ecocompute.tools.names import checkpoint_precision, engine_key, gpu_key, model_key, model_params_b, precision_key, resolve_model
+from ecocompute.tools.names import (
+    checkpoint_precision,
+    engine_key,
+    gpu_and_count,
+    model_key,
+    model_params_b,
+    precision_key,
+    resolve_model,
+)
 
 
 class Query(BaseModel):
@@ -21,13 +29,15 @@ class Query(BaseModel):
     precision: str | None = None
     batch_size: int | None = None
     engine: str | None = None
+    num_gpus: int | None = None  # from a count written with the GPU ("2xB200"); None = any
 
     def matches(self, m: Measurement) -> bool:
         return ((self.gpu is None or m.gpu == self.gpu)
                 and (self.model_given is None or m.model == self.model)
                 and (self.precision is None or m.precision == self.precision)
                 and (self.batch_size is None or m.batch_size == self.batch_size)
-                and (self.engine is None or m.engine == self.engine))
+                and (self.engine is None or m.engine == self.engine)
+                and (self.num_gpus is None or m.num_gpus == self.num_gpus))
 
 
 def resolve(gpu: str | None = None, model: str | None = None, precision: str | None = None,
@@ -49,8 +59,9 @@ def resolve(gpu: str | None = None, model: str | None = None, precision: str | N
         if name is None:
             if params is None or not sized_ok:
                 resolve_model(model)  # raises the did-you-mean error
+    gpu_id, count = gpu_and_count(gpu) if gpu else (None, None)
     return Query(
-        gpu=gpu_key(gpu) if gpu else None,
+        gpu=gpu_id, num_gpus=count,
         model=name, model_given=model if model and model.strip() else None, model_params_b=params,
         precision=precision_key(precision) if precision else (
             checkpoint_precision(model) if model and name and checkpoint_decides else None),
@@ -82,7 +93,7 @@ def coverage(q: Query) -> dict[str, list[str]]:
     """What the data covers when one filter at a time is dropped (helps after an empty match)."""
     out: dict[str, list[str]] = {}
     prim = load().primary()
-    for field in ("gpu", "model", "precision", "batch_size", "engine"):
+    for field in ("gpu", "model", "precision", "batch_size", "engine", "num_gpus"):
         relaxed = q.model_copy(update={field: None, **({"model_given": None} if field == "model" else {})})
         raw = {getattr(m, field) for m in prim if relaxed.matches(m)} - {None}
         values = [str(v) for v in sorted(raw)]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from ecocompute.tools.common import RowView, pct_change, repeat_warning, view
+from ecocompute.tools.common import RowView, known, pct_change, repeat_warning, view
 from ecocompute.tools.dataset import Measurement, load
 
 LatencyMetric = Literal["median", "p99"]
@@ -37,8 +37,8 @@ def choose(rows: list[Measurement], deadline: float | None, metric: LatencyMetri
     """Lowest energy per token whose measured latency meets the deadline (rows of one sweep)."""
     sweep = sorted(rows, key=lambda m: m.batch_size or 0)
     head = sweep[0]
-    base = dict(experiment=head.experiment, engine_version=head.engine_version, num_gpus=head.num_gpus,
-                parallel=head.parallel, precision=head.precision, deadline_ms=deadline, latency_metric=metric)
+    base: dict[str, Any] = dict(experiment=head.experiment, engine_version=head.engine_version, num_gpus=head.num_gpus,
+                                parallel=head.parallel, precision=head.precision, deadline_ms=deadline, latency_metric=metric)
     if deadline is not None and all(_latency(m, metric) is None for m in sweep):
         return ServingChoice(**base, chosen=None, meets_deadline=False, neighbours=[view(m) for m in sweep[:3]],
                              tighter_deadline=None, explanation=f"{head.experiment} records no {metric} inter-token latency, so the deadline cannot be checked.")
@@ -71,7 +71,7 @@ def _tighter(ok: list[Measurement], best: Measurement, metric: LatencyMetric) ->
         return None
     nxt = min(faster, key=lambda m: m.energy_j_per_1k_tok or float("inf"))
     return (f"A deadline below {lat:g} ms moves to max_num_seqs {nxt.batch_size} ({nxt.row_id}, {metric} ITL {_latency(nxt, metric):g} ms): "
-            f"{pct_change(nxt.energy_j_per_1k_tok, best.energy_j_per_1k_tok):+.1f}% energy per token vs {best.row_id}.")
+            f"{pct_change(known(nxt.energy_j_per_1k_tok), best.energy_j_per_1k_tok):+.1f}% energy per token vs {best.row_id}.")
 
 
 _FRACTIONS = {0.25: "a quarter of the", 0.5: "half the", 2.0: "twice the", 4.0: "four times the"}

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ecocompute.console import make_console, sanitize
+from ecocompute.tools.engines import engine as engine_of
 
 console: Console = make_console()
 
@@ -132,7 +133,7 @@ def _estimate(r: dict[str, Any]) -> None:
 
 def _recommend(r: dict[str, Any]) -> None:
     console.print(f"[bold]Recommended[/]: precision [bold]{r['precision']}[/], "
-                  + ("max_num_seqs" if r["engine"] == "vllm" else "batch size") + f" [bold]{r['batch_size']}[/] ({r['engine']}; basis {r['basis']})")
+                  + (engine_of(r["engine"]).batch_word if engine_of(r["engine"]).serving else "batch size") + f" [bold]{r['batch_size']}[/] ({r['engine']}; basis {r['basis']})")
     for reason in r["reasons"]:
         console.print(f"  • {reason}")
     for c in r["rule_checks"]:

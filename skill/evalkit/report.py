@@ -83,7 +83,8 @@ def by_protocol(results: Sequence[ScenarioResult]) -> list[Row]:
 
 def by_paradox(results: Sequence[ScenarioResult]) -> list[Row]:
     """Per paradox tag, plus the serving regime and Chinese questions as their own rows."""
-    pairs = [(p, r.passed) for r in results for p in (r.tags.paradox or ["(none)"])]
+    untagged: list[str] = ["(none)"]
+    pairs: list[tuple[str, bool]] = [(p, r.passed) for r in results for p in ([*r.tags.paradox] or untagged)]
     pairs += [(f"regime:{r.tags.regime}", r.passed) for r in results if r.tags.regime in ("serving", "both")]
     pairs += [("language:zh", r.passed) for r in results if r.tags.language == "zh"]
     return _rows(pairs)

@@ -6,13 +6,18 @@ chart never shows a number the tools did not return. Works for any provider's tr
 
 from __future__ import annotations
 
-import json
 from html import escape
-from typing import Any
 
 from pydantic import BaseModel
 
 from ecocompute.messages import Transcript
+from ecocompute.registry import parse_result
+from ecocompute.tools.common import RowView
+from ecocompute.tools.compare import CompareResult
+from ecocompute.tools.compare_gpus import CompareGpusResult
+from ecocompute.tools.engines import engine
+from ecocompute.tools.lookup import LookupResult
+from ecocompute.tools.recommend import RecommendResult
 
 BAR_WIDTH = 36
 MAX_SERIES = 4
@@ -27,62 +32,66 @@ class Series(BaseModel):
 
 
 def series(transcript: Transcript) -> list[Series]:
-    """Energy-per-token series found in the transcript's successful tool results."""
+    """Energy-per-token series found in the transcript's successful tool results (read as typed results)."""
     out: list[Series] = []
     for run in transcript.tool_runs:
         if run.result.is_error:
             continue
-        data = json.loads(run.result.content)
-        reader = _READERS.get(run.call.name)
-        if reader is not None:
-            out += reader(data)
+        result = parse_result(run.call.name, run.result.content)
+        if isinstance(result, CompareResult):
+            out += _precisions(result)
+        elif isinstance(result, CompareGpusResult):
+            out += _gpus(result)
+        elif isinstance(result, LookupResult):
+            out += _sweeps(result)
+        elif isinstance(result, RecommendResult):
+            out += _serving(result)
     return [s for s in out if len(s.points) >= 2][:MAX_SERIES]
 
 
-def _precisions(data: dict[str, Any]) -> list[Series]:
+def _precisions(data: CompareResult) -> list[Series]:
     out = []
-    for t in data.get("tables", []):
-        pts = [(r["precision"], r["measured"]["energy_j_per_1k_tok"]) for r in t["rows"]
-               if r.get("measured") and r["measured"].get("energy_j_per_1k_tok") is not None]
-        out.append(Series(title=f"{data['model']} on {data['gpu']}, batch {data['batch_size']} ({t['experiment']})",
+    for t in data.tables:
+        pts = [(r.precision, r.measured.energy_j_per_1k_tok) for r in t.rows
+               if r.measured is not None and r.measured.energy_j_per_1k_tok is not None]
+        out.append(Series(title=f"{data.model} on {data.gpu}, batch {data.batch_size} ({t.experiment})",
                           unit="J per 1k tokens", points=pts))
     return out
 
 
-def _gpus(data: dict[str, Any]) -> list[Series]:
+def _gpus(data: CompareGpusResult) -> list[Series]:
     out = []
-    for g in data.get("groups", [])[:MAX_SERIES]:
-        pts = [(f"{e['row']['gpu']} x{e['row']['num_gpus']}", e["row"]["energy_j_per_1k_tok"]) for e in g["entries"]]
-        out.append(Series(title=f"{data['model']}, {g['engine']} {g.get('engine_version') or ''} {g['precision']} batch {g['batch_size']}",
+    for g in data.groups[:MAX_SERIES]:
+        pts = [(f"{e.row.gpu} x{e.row.num_gpus}", e.row.energy_j_per_1k_tok) for e in g.entries
+               if e.row.energy_j_per_1k_tok is not None]
+        out.append(Series(title=f"{data.model}, {g.engine} {g.engine_version or ''} {g.precision} batch {g.batch_size}",
                           unit="J per 1k tokens", points=pts))
     return out
 
 
-def _sweeps(data: dict[str, Any]) -> list[Series]:
-    groups: dict[tuple[str, str, str, int], list[dict[str, Any]]] = {}
-    for r in data.get("rows", []):
-        if r.get("batch_size") and r.get("energy_j_per_1k_tok") is not None:
-            groups.setdefault((r["experiment"], r["gpu"], r["precision"], r["num_gpus"]), []).append(r)
+def _sweeps(data: LookupResult) -> list[Series]:
+    groups: dict[tuple[str, str, str, int], list[RowView]] = {}
+    for r in data.rows:
+        if r.batch_size and r.energy_j_per_1k_tok is not None:
+            groups.setdefault((r.experiment, r.gpu, r.precision, r.num_gpus), []).append(r)
     out = []
     for (exp, gpu, prec, _), rows in groups.items():
-        rows = sorted(rows, key=lambda r: r["batch_size"])
-        word = "max_num_seqs" if rows[0]["engine"] == "vllm" else "batch"
-        out.append(Series(title=f"{rows[0]['model']} on {gpu}, {prec}, by {word} ({exp})", unit="J per 1k tokens",
-                          points=[(f"{word} {r['batch_size']}", r["energy_j_per_1k_tok"]) for r in rows]))
+        rows = sorted(rows, key=lambda r: r.batch_size or 0)
+        word = engine(rows[0].engine).batch_word
+        out.append(Series(title=f"{rows[0].model} on {gpu}, {prec}, by {word} ({exp})", unit="J per 1k tokens",
+                          points=[(f"{word} {r.batch_size}", r.energy_j_per_1k_tok) for r in rows
+                                  if r.energy_j_per_1k_tok is not None]))
     return sorted(out, key=lambda s: -len(s.points))
 
 
-def _serving(data: dict[str, Any]) -> list[Series]:
-    choice = data.get("serving")
-    if not choice or not choice.get("chosen"):
+def _serving(data: RecommendResult) -> list[Series]:
+    choice = data.serving
+    if choice is None or choice.chosen is None:
         return []
-    rows = sorted(choice["neighbours"] + [choice["chosen"]], key=lambda r: r["batch_size"] or 0)
-    return [Series(title=f"{data['model']} on {data['gpu']}: energy around the chosen max_num_seqs", unit="J per 1k tokens",
-                   points=[(f"max_num_seqs {r['batch_size']}", r["energy_j_per_1k_tok"]) for r in rows if r.get("energy_j_per_1k_tok")])]
-
-
-_READERS = {"compare_precisions": _precisions, "compare_gpus": _gpus, "lookup_measurement": _sweeps,
-            "recommend_config": _serving}
+    rows = sorted([*choice.neighbours, choice.chosen], key=lambda r: r.batch_size or 0)
+    word = engine(data.engine).batch_word
+    return [Series(title=f"{data.model} on {data.gpu}: energy around the chosen {word}", unit="J per 1k tokens",
+                   points=[(f"{word} {r.batch_size}", r.energy_j_per_1k_tok) for r in rows if r.energy_j_per_1k_tok])]
 
 
 def _fmt(value: float) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ecocompute.offline.views import CROSS_REGIME, label, regime
 from ecocompute.prompting import format_number
+from ecocompute.tools.engines import engine as engine_of
 
 COVERED_SUFFIX = " measured for the other filters"
 
@@ -45,7 +46,7 @@ def _groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 def _table(group: list[dict[str, Any]]) -> dict[str, Any]:
     first = group[0]
-    serving = first["engine"] != "transformers"
+    serving = engine_of(first["engine"]).serving
     word = "max_num_seqs" if serving else "batch"
     rows = [{"label": f"{word} {r['batch_size']}", "precision": label(r["precision"]), "throughput_tok_s": r["throughput_tok_s"],
              "power_w": r["power_w"], "energy_j_per_1k_tok": r["energy_j_per_1k_tok"], "median_itl_ms": r.get("median_itl_ms"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializeAsAny
 
 from ecocompute.offline import lookups, views
 from ecocompute.offline.plan import Plan
@@ -29,6 +29,7 @@ class Outcome(BaseModel):
     arguments: dict[str, Any]
     ok: bool
     data: dict[str, Any] = Field(default_factory=dict)
+    result: SerializeAsAny[BaseModel] | None = None  # the typed result (registry.parse_result); prefer it to `data`
     error: str | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecocompute.prompting import format_number, format_pct
+from ecocompute.tools.engines import engine as engine_of
 
 PRECISION_LABEL = {"fp16": "FP16", "bf16": "BF16", "fp8": "FP8", "fp32": "FP32", "nf4": "NF4", "nf4_dq": "NF4 + double quant",
                    "int8_default": "INT8 default (load_in_8bit=True, default threshold)",
@@ -37,7 +38,7 @@ def regime(row: dict[str, Any] | None, engine: str = "transformers") -> str:
 
 def row_figures(row: dict[str, Any], tool: str, prefix: str = "") -> list[dict[str, Any]]:
     ids = [row["row_id"]]
-    serving = row["engine"] != "transformers"
+    serving = engine_of(row["engine"]).serving
     out = [figure(f"{prefix}Energy per 1k generated tokens", row["energy_j_per_1k_tok"], "J", row["basis"], tool, ids),
            figure(f"{prefix}Throughput", row["throughput_tok_s"], "tok/s", row["basis"], tool, ids),
            figure(f"{prefix}Power" + (" (all GPUs)" if serving else ""), row["power_w"], "W", row["basis"], tool, ids)]
@@ -51,7 +52,7 @@ def _snippet(rec: dict[str, Any]) -> str | None:
     prec, batch, exp = rec.get("precision"), rec.get("batch_size"), rec.get("expected") or {}
     if prec is None or batch is None:
         return None
-    if rec["engine"] == "vllm":
+    if engine_of(rec["engine"]).serving:
         dtype = {"bf16": 'dtype="bfloat16"', "fp16": 'dtype="float16"', "fp8": 'quantization="fp8"'}.get(prec, f'dtype="{prec}"')
         if exp.get("parallel") and "EP1" not in exp["parallel"] and "EP" in exp["parallel"]:
             return (f'# measured on {exp.get("num_gpus")} GPUs with {exp["parallel"]} (expert parallel; the flags for it '
@@ -83,7 +84,7 @@ def optimize_context(rec: dict[str, Any], args: dict[str, Any], lookup: Any, ask
     reasons = list(rec.get("reasons", []))
     reasons += [f"Rule of the original skill '{c['rule']}': {c['verdict']}" for c in rec.get("rule_checks", []) if c.get("applies")]
     batch = rec.get("batch_size")
-    batch_text = "none (see Warning)" if batch is None else (f"max_num_seqs {batch}" if rec["engine"] == "vllm" else str(batch))
+    batch_text = "none (see Warning)" if batch is None else (f"{engine_of(rec['engine']).batch_word} {batch}" if engine_of(rec["engine"]).serving else str(batch))
     return {"model": rec.get("model") or "the model", "gpu": rec["gpu"], "regime": regime(exp, rec["engine"]),
             "precision": label(rec.get("precision")) if rec.get("precision") else "none (does not fit; see Warning)",
             "batch_size": batch_text, "figures": figures, "reasons": reasons, "warnings": warnings,

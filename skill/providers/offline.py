@@ -86,6 +86,8 @@ def _calls(calls: list[Call], rounds: int) -> Reply:
 
 
 def _outcomes(messages: Sequence[Message]) -> list[Outcome]:
+    from ecocompute.registry import parse_result
+
     calls: dict[str, ToolCall] = {}
     out = []
     for m in messages:
@@ -98,7 +100,8 @@ def _outcomes(messages: Sequence[Message]) -> list[Outcome]:
             if result.is_error:
                 out.append(Outcome(name=result.name, arguments=args, ok=False, error=str(data.get("error", result.content))))
             else:
-                out.append(Outcome(name=result.name, arguments=args, ok=True, data=data))
+                out.append(Outcome(name=result.name, arguments=args, ok=True, data=data,
+                                   result=parse_result(result.name, result.content)))
     return out
 
 
