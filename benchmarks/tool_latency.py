@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from time import perf_counter
-from typing import Any
 
 from benchmarks.report import Row, median, percentile
 
@@ -14,24 +13,17 @@ AUDIT_SNIPPET = (
     "for prompt in prompts:\n"
     "    out = model.generate(**tok(prompt, return_tensors='pt'), max_new_tokens=64)\n"
 )
-ARGUMENTS: dict[str, dict[str, Any]] = {
-    "lookup_measurement": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "compare_precisions": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "compare_gpus": {"model": "Mistral-7B"},
-    "estimate_cost": {"gpu": "rtx4090d", "model": "Mistral-7B", "requests_per_month": 1_000_000,
-                      "tokens_per_request": 256},
-    "recommend_config": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "diagnose": {"gpu": "rtx4090d", "model": "Mistral-7B", "load_in_8bit": True},
-    "audit_code": {"source": AUDIT_SNIPPET, "filename": "inference.py"},
-}
 
 
 def run(calls: int = 2000) -> tuple[list[Row], list[str]]:
+    from ecocompute.examples import EXAMPLES
     from ecocompute.registry import TOOLS, run_tool
+
+    arguments = {**EXAMPLES, "audit_code": {"source": AUDIT_SNIPPET, "filename": "inference.py"}}
 
     rows, details = [], ["### Tool latency", "", f"- {calls} calls per tool via `run_tool` after one warm-up call", ""]
     for spec in TOOLS:
-        args = ARGUMENTS.get(spec.name)
+        args = arguments.get(spec.name)
         if args is None:
             rows.append(Row(f"tool latency: {spec.name}", "not measured", note="no benchmark arguments defined"))
             continue

@@ -8,7 +8,6 @@ success carries the result model's JSON as structured content (validated against
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
@@ -23,6 +22,7 @@ from pydantic import ConfigDict
 
 from ecocompute import __version__
 from ecocompute.prompting import reference_documents, system_prompt
+from ecocompute.protocols import PROTOCOLS, Protocol
 from ecocompute.registry import TOOLS, ToolSpec, run_tool
 from ecocompute.schemas import to_mcp
 
@@ -82,29 +82,19 @@ def _resources() -> list[Resource]:
     ]
 
 
-@dataclass(frozen=True)
-class Protocol:
-    """One of the five protocols as an MCP prompt: what it is for and what the user supplies."""
-
-    name: str
-    purpose: str
-    arguments: tuple[tuple[str, str, bool], ...]  # (name, description, required)
-
-
 QUESTION = ("question", "The user's question, in their words", True)
-PROTOCOLS: tuple[Protocol, ...] = (
-    Protocol("optimize", "Recommend precision and batch size for a model, GPU and use case.", (QUESTION,)),
-    Protocol("diagnose", "Explain slow or power-hungry inference from its settings and symptoms.", (QUESTION,)),
-    Protocol("compare", "Compare precisions (FP16, NF4, INT8 default, INT8 pure) for a model on a GPU.", (QUESTION,)),
-    Protocol("estimate", "Monthly energy, cost and CO2 for a volume of requests, current vs optimised.", (QUESTION,)),
-    Protocol("audit", "Review Python inference code for energy waste (the code is parsed, never run).",
-             (("code", "The Python source to audit", True), ("question", "What the user wants to know", False))),
-)
+CODE = ("code", "The Python source to audit", True)
+ASKED = ("question", "What the user wants to know", False)
+
+
+def _arguments(protocol: Protocol) -> tuple[tuple[str, str, bool], ...]:
+    """The MCP prompt's arguments (name, description, required): what the protocol needs from the user."""
+    return (CODE, ASKED) if protocol.needs == "code" else (QUESTION,)
 
 
 def protocol_messages(protocol: Protocol, arguments: dict[str, str]) -> list[UserMessage]:
     """The system prompt (from `ecocompute.prompting`) and the request to answer with one protocol."""
-    request = f"Answer with the {protocol.name.upper()} protocol: call the tools, then use its format."
+    request = f"Answer with the {protocol.name} protocol: call the tools, then use its format."
     if arguments.get("question"):
         request += f"\n\nQuestion: {arguments['question']}"
     if arguments.get("code"):
@@ -128,10 +118,10 @@ def _prompt(protocol: Protocol) -> Prompt:
         return protocol_messages(protocol, arguments)
 
     return _ProtocolPrompt(
-        name=protocol.name,
-        title=protocol.name.upper(),
+        name=protocol.name.lower(),
+        title=protocol.name,
         description=protocol.purpose,
-        arguments=[PromptArgument(name=n, description=d, required=r) for n, d, r in protocol.arguments],
+        arguments=[PromptArgument(name=n, description=d, required=r) for n, d, r in _arguments(protocol)],
         fn=render,
     )
 

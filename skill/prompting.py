@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ecocompute.protocols import BY_NAME, PROTOCOLS
 from ecocompute.tools import evidence
 from ecocompute.tools.dataset import Dataset, Measurement, load
 from ecocompute.tools.engines import engine
@@ -67,6 +68,7 @@ def environment() -> Environment:
         autoescape=False,
     )
     env.filters.update(num=format_number, pct=format_pct)
+    env.globals["protocols"] = BY_NAME  # headings come from the protocols table, e.g. protocols.AUDIT.sections
     return env
 
 
@@ -147,6 +149,7 @@ def system_prompt(*, with_tools: bool = True) -> str:
     return render(
         "system.md.j2",
         with_tools=with_tools,
+        protocols=PROTOCOLS,
         coverage=coverage(),
         evidence=paradox_summary(),
         digest=reference_digest(),

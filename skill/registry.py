@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Optional, cast, get_args, get_type_hints
 from pydantic import BaseModel, ConfigDict, SerializeAsAny, ValidationError, create_model, model_validator
 from pydantic.fields import FieldInfo
 
+from ecocompute.read_reference import read_reference
 from ecocompute.tools.errors import InvalidArguments, ToolError, ToolInputError
 
 ToolFunction = Callable[..., BaseModel]
@@ -137,6 +138,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec.lazy("recommend_config", "recommend:recommend_config"),
     ToolSpec.lazy("diagnose", "diagnose:diagnose"),
     ToolSpec.lazy("audit_code", "audit.tool:audit_code"),
+    ToolSpec.from_function(read_reference),
 )
 _BY_NAME = {spec.name: spec for spec in TOOLS}
 

@@ -1,14 +1,9 @@
 """Root test configuration: options that must exist before sub-directory conftests load."""
 
 import socket
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # `support` (loopback server, cassette recorder)
-
 from support.loopback import ScriptedServer
 
 

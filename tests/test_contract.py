@@ -24,6 +24,7 @@ from support.schema_strategy import from_schema
 
 from ecocompute.cli import main
 from ecocompute.commands.export import run_script
+from ecocompute.examples import EXAMPLES as EXAMPLES_BY_TOOL
 from ecocompute.loop import run_agent
 from ecocompute.mcp_server import build_server
 from ecocompute.providers.scripted import ScriptedModel, step
@@ -41,16 +42,6 @@ FORMATS = {
     "mcp": lambda s: to_mcp(s)["inputSchema"],
 }
 INT8 = "from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained('x', load_in_8bit=True)\n"
-# The smallest arguments each tool answers; every other argument is then sent as null.
-MINIMAL: dict[str, dict[str, Any]] = {
-    "lookup_measurement": {"gpu": "rtx4090d"},
-    "compare_precisions": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "compare_gpus": {"model": "Llama-3.1-8B"},
-    "estimate_cost": {"gpu": "rtx4090d", "model": "Mistral-7B", "requests_per_month": 1_000_000},
-    "recommend_config": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "diagnose": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "audit_code": {"source": INT8},
-}
 
 
 def _words() -> dict[str, list[str]]:
@@ -66,11 +57,11 @@ WORDS = _words()
 
 def _with_nulls(spec: ToolSpec) -> dict[str, Any]:
     optional = {f: None for f, info in spec.args_model.model_fields.items() if not info.is_required()}
-    return {**optional, **MINIMAL[spec.name]}
+    return {**optional, **EXAMPLES_BY_TOOL[spec.name]}
 
 
 def test_every_registry_tool_has_minimal_arguments() -> None:
-    assert set(MINIMAL) == {spec.name for spec in TOOLS}
+    assert set(EXAMPLES_BY_TOOL) == {spec.name for spec in TOOLS}
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -90,7 +81,7 @@ def test_schema_valid_arguments_are_accepted_or_a_domain_error(spec: ToolSpec, f
 @pytest.mark.parametrize("spec", TOOLS, ids=lambda s: s.name)
 def test_all_null_optionals_mean_defaults_through_run_tool_cli_and_script(
         spec: ToolSpec, capsys: pytest.CaptureFixture[str]) -> None:
-    expected = run_tool(spec, MINIMAL[spec.name])
+    expected = run_tool(spec, EXAMPLES_BY_TOOL[spec.name])
     nulls = _with_nulls(spec)
     assert not expected.is_error, expected.error
     assert run_tool(spec.name, nulls).content == expected.content
@@ -107,7 +98,7 @@ def test_all_null_optionals_mean_defaults_through_an_mcp_client() -> None:
 
     for spec, result in zip(TOOLS, anyio.run(calls), strict=True):
         assert not result.is_error, (spec.name, result.content)
-        assert result.structured_content == run_tool(spec, MINIMAL[spec.name]).content, spec.name
+        assert result.structured_content == run_tool(spec, EXAMPLES_BY_TOOL[spec.name]).content, spec.name
 
 
 def _version() -> str:

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import jinja2
 import pytest
+from snapshots import assert_snapshot
 
 from ecocompute import prompting
+from ecocompute.protocols import PROTOCOLS
 from ecocompute.registry import tool_names
 from ecocompute.tools import evidence
 from ecocompute.tools.dataset import load
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
-UPDATE_ENV = "ECOCOMPUTE_UPDATE_SNAPSHOTS"
 REFERENCES = ("mechanisms", "methodology", "hardware", "decision_guide", "data_conflicts", "serving")
-
-
-def assert_snapshot(name: str, text: str) -> None:
-    """Compare with tests/snapshots/NAME; ECOCOMPUTE_UPDATE_SNAPSHOTS=1 rewrites it instead."""
-    path = SNAPSHOTS / name
-    if os.environ.get(UPDATE_ENV) == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"Missing snapshot {path}; create it with {UPDATE_ENV}=1 pytest {__file__}"
-    expected = path.read_text(encoding="utf-8")
-    diff = "".join(list(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                             f"snapshot/{name}", "rendered", n=1))[:60])
-    assert text == expected, (
-        f"{name} changed:\n{diff}\nIf the change is intended, run "
-        f"`{UPDATE_ENV}=1 pytest tests/test_prompting.py` and commit tests/snapshots/{name}."
-    )
 
 
 # Placeholder contexts for the output formats: synthetic values, not measurements.
@@ -82,14 +63,8 @@ FORMAT_CONTEXTS: dict[str, dict[str, Any]] = {
         "warnings": [], "good_practices": ["Uses torch.inference_mode()."], "changes": ["Load in FP16."],
     },
 }
-FORMAT_HEADINGS = {
-    "format_optimize.md.j2": ("## Recommended Configuration", "## Why", "## Warning"),
-    "format_diagnose.md.j2": ("## Diagnosis", "## Evidence", "## Recommended Fix", "## Expected Improvement"),
-    "format_compare.md.j2": ("## Comparison", "## Recommendation", "## Paradox Warnings"),
-    "format_estimate.md.j2": ("## Monthly Estimate", "## Optimization Breakdown"),
-    "format_audit.md.j2": ("## Audit Results", "### Critical", "### Warnings", "### Good Practices",
-                           "### Recommended Changes"),
-}
+# Each output template renders every heading of its protocol, in the table's order.
+FORMAT_PROTOCOL = {f"format_{p.name.lower()}.md.j2": p for p in PROTOCOLS}
 
 
 def test_environment_is_one_cached_strict_environment() -> None:
@@ -114,8 +89,9 @@ def test_system_prompt_snapshot() -> None:
 @pytest.mark.parametrize("template", sorted(FORMAT_CONTEXTS))
 def test_output_format_snapshots(template: str) -> None:
     text = prompting.render(template, **FORMAT_CONTEXTS[template])
-    for heading in FORMAT_HEADINGS[template]:
-        assert heading in text
+    headings = [s.markdown for s in FORMAT_PROTOCOL[template].sections]
+    found = [h for h in re.findall(r"(?m)^#{2,3} [^:\n]+", text) if h in headings]
+    assert found == headings
     assert_snapshot(template.replace(".md.j2", ".txt"), text)
 
 
@@ -151,10 +127,13 @@ def test_reference_table_markers_are_rendered_from_data() -> None:
 
 
 def test_paradox_summary_is_the_evidence_functions_output() -> None:
-    prompt = prompting.system_prompt()
+    with_tools, without = prompting.system_prompt(), prompting.system_prompt(with_tools=False)
     for func in (evidence.int8_default_penalty, evidence.int8_pure_effect, evidence.nf4_small_model_penalty,
                  evidence.batch_size_gain):
-        assert func().claim in prompt
+        assert func().claim in without  # the prompt-only baseline carries the claims
+        assert func().claim not in with_tools  # the lean prompt leaves them to `read_reference`
+    for finding in prompting.paradox_summary():
+        assert finding["title"] in with_tools
 
 
 def test_prompt_covers_every_measured_gpu_model_and_engine() -> None:
@@ -169,19 +148,19 @@ def test_prompt_covers_every_measured_gpu_model_and_engine() -> None:
 
 def test_prompt_names_only_registered_tools_and_all_of_them() -> None:
     prompt = prompting.system_prompt()
-    protocols = prompt.split("## Protocols")[1].split("## What the data cover")[0]
-    mentioned = set(re.findall(r"`([a-z]+(?:_[a-z]+)+)`", protocols))
+    mentioned = set(re.findall(r"`([a-z]+(?:_[a-z]+)+)`", prompt))
     assert mentioned <= set(tool_names()), mentioned - set(tool_names())
     for name in tool_names():
-        assert f"`{name}`" in protocols
+        assert f"`{name}`" in prompt
 
 
 def test_prompt_states_the_numbers_rule_and_the_five_protocols() -> None:
     prompt = prompting.system_prompt()
     assert "State only numbers returned by tools in this conversation" in prompt
     assert "not measured" in prompt
-    for protocol in ("OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"):
-        assert f"**{protocol}**" in prompt
+    for protocol in PROTOCOLS:
+        assert f"**{protocol.name}** ({protocol.when})" in prompt
+        assert all(f"`{s.markdown}`" in prompt for s in protocol.sections)
 
 
 def test_data_tables_hold_every_primary_row_and_profile() -> None:

@@ -22,3 +22,12 @@ def test_unknown_tool_and_extra_arguments_are_input_errors():
         get_tool("nope")
     out = run_tool("lookup_measurement", {"gpu": "a800", "colour": "red"})
     assert out.is_error and "colour" in out.error
+
+
+def test_every_tool_has_one_example_and_it_runs() -> None:
+    from ecocompute.examples import EXAMPLES
+
+    assert list(EXAMPLES) == tool_names()
+    for name, arguments in EXAMPLES.items():
+        outcome = run_tool(name, arguments)
+        assert not outcome.is_error, (name, outcome.error)

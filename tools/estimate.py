@@ -248,6 +248,17 @@ def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple
     """The recommended configuration priced like the current one (same requests and tokens per request),
     chosen within the current row's experiment when one of its rows qualifies; a saving only within one
     experiment, engine and energy basis, between measured rows."""
+    rec = _recommended(q, use_case, current, warnings)
+    if rec is None:
+        return None, None
+    monthly, tokens, *rest = args
+    opt = _estimate(q, rec.precision, rec.batch_size, monthly, tokens if tokens is not None else current.tokens_per_request, *rest)
+    return opt, _saving(current, opt, warnings)
+
+
+def _recommended(q: Query, use_case: UseCase, current: ConfigEstimate, warnings: list[str]):
+    """What recommend_config picks for this workload (within the current row's experiment when one of its
+    rows qualifies), or None with the reason added to `warnings`."""
     anchor = load().row(current.row_ids[0]) if current.row_ids and current.basis == "measured" else None
     try:
         rec = recommend(known(q.gpu), q.model or q.model_given, use_case=use_case, engine=current.engine,
@@ -255,33 +266,36 @@ def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple
                         prefer_experiment=anchor.experiment if anchor else None)
     except ToolInputError as exc:
         warnings.append(f"No optimised configuration: {exc.message}")
-        return None, None
+        return None
     if rec.precision is None or rec.batch_size is None:
         warnings.append("No optimised configuration: " + "; ".join((rec.reasons if rec.precision else rec.warnings)[:1]))
-        return None, None
-    monthly, tokens, *rest = args
-    opt = _estimate(q, rec.precision, rec.batch_size, monthly, tokens if tokens is not None else current.tokens_per_request, *rest)
+        return None
+    return rec
+
+
+def _saving(current: ConfigEstimate, opt: ConfigEstimate, warnings: list[str]) -> Savings | None:
+    """The saving of `opt` over `current`, stated only between measured rows of one experiment, engine
+    and energy basis; otherwise None with the reason added to `warnings`."""
     if current.kwh_per_month is None or opt.kwh_per_month is None:
-        return opt, None
+        return None
     if opt.kwh_per_month >= current.kwh_per_month:
         warnings.append(f"The recommended configuration ({opt.precision}, batch {opt.batch_size}, {opt.basis}) shows no saving "
                         "over the current one in the data; keep the current configuration or measure both.")
-        return opt, None
+        return None
     rows = [load().row(c.row_ids[0]) if c.basis == "measured" and c.row_ids else None for c in (current, opt)]
     if rows[0] is None or rows[1] is None or not comparable(rows[0], rows[1]):
         where = (f"experiments {rows[0].experiment} and {rows[1].experiment}" if rows[0] and rows[1]
                  else f"a {current.basis} and a {opt.basis} figure")
         warnings.append(f"No saving is stated: the current and optimised figures come from {where}, and a saving "
                         "is computed only between measured rows of one experiment, engine and energy basis.")
-        return opt, None
-    sav = Savings(
+        return None
+    return Savings(
         kwh_per_month=_r(current.kwh_per_month - opt.kwh_per_month) or 0.0,
         cost_usd_per_month=_diff(current.cost_usd_per_month, opt.cost_usd_per_month),
         kg_co2_per_month=_diff(current.kg_co2_per_month, opt.kg_co2_per_month),
         pct=pct_change(opt.kwh_per_month, current.kwh_per_month), comparable=True,
         note=f"both rows from experiment {rows[0].experiment} ({rows[0].row_id} vs {rows[1].row_id})",
     )
-    return opt, sav
 
 
 def _diff(a: float | None, b: float | None) -> float | None:

@@ -39,6 +39,7 @@ class Scrubber:
         self._text = scrub.Scrubber(secrets)
 
     def text(self, text: str) -> str:
+        """`text` with every known secret and anything shaped like an API key redacted."""
         return self._text.text(text)
 
     def body(self, body: Any) -> Any:
@@ -100,6 +101,7 @@ def recorder(mode: str, scrubber: Scrubber) -> vcr.VCR:
 
 
 def stale_message(path: Path, model_id: str, scenario_id: str) -> str:
+    """One sentence for a cassette whose recorded request no longer matches, with the re-record command."""
     return (f"stale cassette {path}: the request no longer matches what was recorded (the prompt, "
             f"tools or scenario changed); re-record it with `ecocompute eval --record -m {model_id} "
             f"--scenarios <file with {scenario_id}>`.")

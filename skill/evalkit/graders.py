@@ -57,6 +57,7 @@ def arg_ok(value: Any, constraint: Any) -> bool:
 
 
 def call_matches(call: ToolCall, expected: ToolExpectation) -> bool:
+    """A tool call is one of the expected tools and every expected argument matches."""
     return call.name in expected.names and all(
         arg_ok(call.arguments.get(k), c) for k, c in expected.args.items())
 
@@ -80,6 +81,7 @@ def tool_calls(transcript: Transcript, expect: Expect) -> Verdict:
 
 
 def forbidden_tools(transcript: Transcript, expect: Expect) -> Verdict:
+    """No tool the scenario forbids was called."""
     used = sorted({r.call.name for r in transcript.tool_runs} & set(expect.forbidden_tools))
     if used:
         return Verdict(grader="forbidden_tools", passed=False, why=f"called forbidden tool(s): {', '.join(used)}")

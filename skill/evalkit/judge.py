@@ -19,6 +19,7 @@ _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 
 
 def judge_prompt(scenario: Scenario, transcript: Transcript) -> str:
+    """The judge's user message: the scenario's rubric, the question(s) and the answer."""
     question = "\n\n".join(transcript.questions)
     return f"Rubric: {scenario.expect.rubric}\n\nQuestion:\n{question}\n\nAnswer:\n{transcript.answer}"
 

@@ -77,6 +77,7 @@ def _rows(pairs: Iterable[tuple[str, bool]]) -> list[Row]:
 
 
 def by_protocol(results: Sequence[ScenarioResult]) -> list[Row]:
+    """Passed / total per protocol."""
     return _rows((r.protocol, r.passed) for r in results)
 
 
@@ -111,6 +112,7 @@ def json_text(report: Report) -> str:
 
 
 def write_json(report: Report, path: Path, *, force: bool = True) -> None:
+    """The JSON report written atomically (`force=False` refuses to replace an existing file)."""
     write_text(path, json_text(report), force=force)
 
 

@@ -13,6 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ecocompute import protocols
+
 Protocol = Literal["optimize", "diagnose", "compare", "estimate", "audit"]
 Paradox = Literal["int8", "nf4", "batch", "power"]
 Regime = Literal["transformers", "serving", "both", "none"]
@@ -137,6 +139,23 @@ class Scenario(_Strict):
     turns: list[Turn] = Field(min_length=1)
     expect: Expect
     source: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _all_sections(cls, data: Any) -> Any:
+        """`sections: all` in a scenario means every heading of its protocol, from the protocols table."""
+        if isinstance(data, dict) and isinstance(data.get("expect"), dict) and data["expect"].get("sections") == "all":
+            headings = protocols.get(str(data.get("protocol", ""))).headings
+            data = {**data, "expect": {**data["expect"], "sections": headings}}
+        return data
+
+    @model_validator(mode="after")
+    def _sections_are_the_protocols(self) -> Scenario:
+        headings = protocols.get(self.protocol).headings
+        unknown = [s for s in self.expect.sections if s.split("|")[0] not in headings]
+        if unknown:
+            raise ValueError(f"sections {unknown} are not headings of {self.protocol.upper()}: {', '.join(headings)}")
+        return self
 
     def user_messages(self, base: Path | None = None) -> list[str]:
         """Every turn as the user message text, with its attachment inlined."""

@@ -124,4 +124,5 @@ def shows(written: Written, value: float) -> bool:
 
 
 def answer_shows(text: str, value: float) -> bool:
+    """Whether any number written in `text` shows `value` (at the precision it is written with)."""
     return any(shows(w, value) for w in written_numbers(text))

@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from ecocompute import protocols
 from ecocompute.cli import main
 
 DONE_WHEN = "We run Mistral-7B with load_in_8bit=True on an RTX 4090D and energy is high"
+
+
+def heading(protocol: str) -> str:
+    """The first heading of a protocol's answer, from the protocols table."""
+    return protocols.get(protocol).sections[0].markdown
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +27,7 @@ def test_done_when_question_gives_a_grounded_diagnosis(capsys: pytest.CaptureFix
     assert main(["ask", DONE_WHEN, "--json", "--strict"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["model"] == "offline"
-    assert "## Diagnosis" in out["answer"] and "llm_int8_threshold=0.0" in out["answer"]
+    assert heading("DIAGNOSE") in out["answer"] and "llm_int8_threshold=0.0" in out["answer"]
     assert "accuracy" in out["answer"].lower()
     names = [c["name"] for c in out["tool_calls"]]
     assert "diagnose" in names and "compare_precisions" in names
@@ -64,7 +70,7 @@ def test_file_is_attached_and_audited(tmp_path: Path, capsys: pytest.CaptureFixt
     call = out["tool_calls"][0]
     assert call["name"] == "audit_code" and call["arguments"]["filename"] == "serve.py"
     assert "load_in_8bit=True" in call["arguments"]["source"]
-    assert "## Audit Results: serve.py" in out["answer"]
+    assert f"{heading('AUDIT')}: serve.py" in out["answer"]
 
 
 def test_unreadable_file_is_one_sentence_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,7 +112,7 @@ def test_chinese_question_end_to_end(capsys: pytest.CaptureFixture[str]) -> None
     out = json.loads(capsys.readouterr().out)
     call = out["tool_calls"][0]
     assert call["name"] == "estimate_cost" and call["arguments"]["requests_per_day"] == 100000
-    assert "## Monthly Estimate" in out["answer"]
+    assert heading("ESTIMATE") in out["answer"]
 
 
 def test_chat_keeps_history_and_switches_model(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,31 +13,14 @@ from pathlib import Path
 import pytest
 import skills_ref
 from skills_ref.parser import parse_frontmatter
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `snapshots` lives in tests/
 from snapshots import assert_snapshot
 
 from ecocompute.cli import main
 from ecocompute.commands.export import FORMATS, MAX_CHARS, bounded, run_script
+from ecocompute.examples import EXAMPLES, INT8_SOURCE
 from ecocompute.prompting import reference_documents
 from ecocompute.registry import TOOLS, run_tool, tool_names
 from ecocompute.schemas import export_all
-
-INT8_SOURCE = (
-    "from transformers import AutoModelForCausalLM\n"
-    "model = AutoModelForCausalLM.from_pretrained('mistralai/Mistral-7B-v0.1', load_in_8bit=True)\n"
-)
-# One valid call per tool: the parity test runs each through the bundled script and `ecocompute tool`.
-EXAMPLES: dict[str, dict[str, object]] = {
-    "lookup_measurement": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "compare_precisions": {"gpu": "a800", "model": "Mistral-7B"},
-    "compare_gpus": {"model": "Mistral-7B"},
-    "estimate_cost": {"gpu": "a800", "model": "Mistral-7B", "precision": "int8_default",
-                      "batch_size": 1, "requests_per_month": 1000000, "region": "eu"},
-    "recommend_config": {"gpu": "rtx4090d", "model": "Qwen2-1.5B", "use_case": "batch"},
-    "diagnose": {"gpu": "a800", "model": "Mistral-7B", "load_in_8bit": True, "batch_size": 1},
-    "audit_code": {"source": INT8_SOURCE, "filename": "serve.py"},
-}
 
 
 @pytest.fixture(scope="module")

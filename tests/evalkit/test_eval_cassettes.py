@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import loopback
 import pytest
 import yaml
 from vcr.request import Request
@@ -13,8 +13,6 @@ from ecocompute.evalkit.cassettes import Scrubber, cassette_path, normalise_uri
 from ecocompute.evalkit.runner import run_one
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "evals"))
-import loopback  # noqa: E402
 
 SECRETS = ("sk-", "authorization", "x-api-key", "set-cookie", "cookie-value-to-scrub", "org-loopback-to-scrub",
            "loopback-org-to-scrub", "openai-organization", "anthropic-organization-id", "x-stainless",

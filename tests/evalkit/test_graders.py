@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from transcripts import result_of, transcript_with
 
+from ecocompute import protocols
 from ecocompute.evalkit import graders
 from ecocompute.evalkit.grading import grade, grounding
 from ecocompute.evalkit.schema import Expect, load_file
@@ -30,14 +31,15 @@ def _good_answer(transcript) -> str:
     rows = _int8_rows(transcript)
     default, pure = rows["int8_default"], rows["int8_pure"]
     gains = result_of(transcript, "diagnose")["findings"][0]["expected_improvement"]
+    h = [s.markdown for s in protocols.get("DIAGNOSE").sections]
     return (
-        "## Diagnosis\nDefault INT8 (load_in_8bit=True) uses mixed-precision decomposition: "
+        f"{h[0]}\nDefault INT8 (load_in_8bit=True) uses mixed-precision decomposition: "
         f"{default['delta_energy_vs_baseline']['pct']:+.1f}% energy per token vs FP16.\n"
-        "## Evidence\n"
+        f"{h[1]}\n"
         f"- INT8 default: {default['measured']['energy_j_per_1k_tok']:,.0f} J per 1k tokens\n"
         f"- INT8 threshold 0.0: {pure['measured']['energy_j_per_1k_tok']:,.0f} J per 1k tokens\n"
-        "## Recommended Fix\nSet llm_int8_threshold=0.0 (check accuracy / perplexity first) or use FP16.\n"
-        f"## Expected Improvement\n- {gains[0]['pct']:+.1f}% energy per token\n"
+        f"{h[2]}\nSet llm_int8_threshold=0.0 (check accuracy / perplexity first) or use FP16.\n"
+        f"{h[3]}\n- {gains[0]['pct']:+.1f}% energy per token\n"
     )
 
 
@@ -135,8 +137,9 @@ def test_a_number_outside_the_measured_range_fails() -> None:
 
 
 def test_sections_are_headings_not_words_in_prose(int8_transcript) -> None:
-    expect = Expect(sections=["Diagnosis", "Recommended Fix"])
-    prose = "My diagnosis is INT8; the recommended fix is FP16."
+    first, fix = protocols.get("DIAGNOSE").headings[0], protocols.get("DIAGNOSE").headings[2]
+    expect = Expect(sections=[first, fix])
+    prose = f"My {first.lower()} is INT8; the {fix.lower()} is FP16."
     assert not graders.sections(_with_answer(int8_transcript, prose), expect).passed
-    headed = "## Diagnosis\nINT8.\n**Recommended Fix**\nFP16."
+    headed = f"## {first}\nINT8.\n**{fix}**\nFP16."
     assert graders.sections(_with_answer(int8_transcript, headed), expect).passed

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `support` lives in tests/
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # hostile_helpers
-
 from hostile_helpers import Outcome
 
 from ecocompute.cli import main

@@ -11,17 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ecocompute.examples import EXAMPLES as VALID
 from ecocompute.registry import TOOLS, run_tool
 
-VALID: dict[str, dict[str, Any]] = {
-    "lookup_measurement": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "compare_precisions": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "compare_gpus": {"model": "Mistral-7B"},
-    "estimate_cost": {"gpu": "rtx4090d", "model": "Mistral-7B", "requests_per_month": 1000},
-    "recommend_config": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "diagnose": {"gpu": "rtx4090d", "model": "Mistral-7B"},
-    "audit_code": {"source": "from transformers import pipeline\npipe = pipeline('text-generation')\n"},
-}
 HOSTILE_VALUES: list[Any] = [
     -1, 0, 1, -(10**30), 10**30, 2**63, -0.0, 1e-320, 1e308, math.nan, math.inf, -math.inf,
     "\x00", "nan", "-1", "1e999", "🔥" * 500, "Ｍｉｓｔｒａｌ－７Ｂ", "rtx4090d\n--gpu a800",

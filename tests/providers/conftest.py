@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 import vcr
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `support` lives in tests/
-
 from support.recording import recorder
 
 

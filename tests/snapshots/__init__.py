@@ -1,7 +1,8 @@
-"""Snapshots of the contract surfaces (exported tool schemas, the MCP tools/list), compared as JSON text.
+"""The one snapshot helper: contract surfaces (exported tool schemas, the MCP tools/list) compared as JSON
+text, rendered prompts and output formats compared as they are.
 
 Regenerate after an intended change with `ECOCOMPUTE_UPDATE_SNAPSHOTS=1 pytest tests/test_mcp_server.py
-tests/commands/test_export.py` and commit the diff: it is the change every integrator sees.
+tests/commands/test_export.py tests/test_prompting.py` and commit the diff: it is the change integrators see.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import pytest
 
 SNAPSHOTS = Path(__file__).parent
 UPDATE_ENV = "ECOCOMPUTE_UPDATE_SNAPSHOTS"
-REGENERATE = (f"{UPDATE_ENV}=1 pytest tests/test_mcp_server.py tests/commands/test_export.py")
+REGENERATE = f"{UPDATE_ENV}=1 pytest tests/test_mcp_server.py tests/commands/test_export.py tests/test_prompting.py"
 
 
 def assert_snapshot(name: str, data: object) -> None:
-    """Compare `data` rendered as JSON with `tests/snapshots/NAME`, or rewrite it when regenerating."""
+    """Compare `data` (a str as is, anything else as JSON) with `tests/snapshots/NAME`, or rewrite it."""
     path = SNAPSHOTS / name
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if os.environ.get(UPDATE_ENV) == "1":
         path.write_text(text, encoding="utf-8")
         return

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
+from ecocompute.tools.audit.rules import Severity
 from ecocompute.tools.common import Basis
-
-Severity = Literal["critical", "warning", "conditional", "info"]
 
 
 class Impact(BaseModel):

@@ -1,0 +1,54 @@
+"""`read_reference(topic)`: background the model needs only sometimes, loaded on demand.
+
+The system prompt stays lean (role, the rule for numbers, the protocols, what the data cover); the
+findings the data show and the reference documents come through this tool, as Agent Skills load
+references on demand. jinja2 and the data are imported only when the tool runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# "findings" is computed from primary rows; the others are the documents in references/*.md
+# (tests/test_read_reference.py checks this list against the shipped files).
+Topic = Literal["findings", "mechanisms", "decision_guide", "methodology", "hardware", "serving", "data_conflicts"]
+
+
+class Finding(BaseModel):
+    """One headline effect as `ecocompute.tools.evidence` computes it from paired primary rows."""
+
+    model_config = ConfigDict(defer_build=True)  # the registry imports this module: build on first use
+
+    title: str
+    claim: str
+    basis: str
+    row_ids: list[str]
+
+
+class ReferenceSection(BaseModel):
+    """A reference document (tables rendered from the data), or the computed findings."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    topic: str
+    source: str
+    text: str
+    findings: list[Finding] = []
+
+
+def read_reference(
+    topic: Annotated[Topic, Field(description="findings: what the data show; else a document")],
+) -> ReferenceSection:
+    """Background when you need the reasoning behind an answer: the findings computed from the data, or a
+    reference document."""
+    from ecocompute import prompting
+
+    if topic == "findings":
+        found = [Finding(title=f["title"], claim=f["claim"], basis=f["basis"], row_ids=f["row_ids"])
+                 for f in prompting.paradox_summary()]
+        text = "\n".join(f"- {f.title}: {f.claim} ({f.basis})" for f in found)
+        return ReferenceSection(topic=topic, source="ecocompute.tools.evidence over primary rows", text=text,
+                                findings=found)
+    return ReferenceSection(topic=topic, source=f"references/{topic}.md", text=prompting.reference_documents()[topic])
