@@ -37,19 +37,24 @@ def kind(site: CallSite, facts: Facts, r: Resolver) -> str | None:
             return None
         return "generate()"
     if isinstance(node.func, ast.Name):
-        imported = facts.imports.get(node.func.id, "")
-        if imported.startswith(GENERATE_MODULES) and "generate" in imported:
-            return f"{imported}()"
-        made = r.value(node.func, site.scope)
-        if isinstance(made, CallValue) and made.attr == "pipeline":
-            return f"the pipeline `{node.func.id}`"
-        if isinstance(made, CallValue) and made.attr in LLAMA_CLASSES:
-            return f"the llama-cpp model `{node.func.id}`"
-        return None
+        return _called_by_name(node.func, site, facts, r)
     if site.attr in COMPLETION_METHODS:
         return f"{site.attr}()"
     if site.attr == "text_generation" and _local_client(site, r):
         return "text_generation() against a local engine"
+    return None
+
+
+def _called_by_name(func: ast.Name, site: CallSite, facts: Facts, r: Resolver) -> str | None:
+    """A generation API called by a bare name: an imported generate function, a pipeline or a llama-cpp model."""
+    imported = facts.imports.get(func.id, "")
+    if imported.startswith(GENERATE_MODULES) and "generate" in imported:
+        return f"{imported}()"
+    made = r.value(func, site.scope)
+    if isinstance(made, CallValue) and made.attr == "pipeline":
+        return f"the pipeline `{func.id}`"
+    if isinstance(made, CallValue) and made.attr in LLAMA_CLASSES:
+        return f"the llama-cpp model `{func.id}`"
     return None
 
 
