@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from ecocompute.tools import volume as vol
 from ecocompute.tools.common import Basis, pct_change, row_order
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.errors import ToolInputError
@@ -48,6 +49,16 @@ class ConfigEstimate(BaseModel):
     cost_usd_per_month: float | None
     kg_co2_per_month: float | None
     other_measurements: list[str] = []
+    kwh_per_day: float | None = None
+    kwh_per_year: float | None = None
+    cost_usd_per_day: float | None = None
+    cost_usd_per_year: float | None = None
+    kg_co2_per_day: float | None = None
+    kg_co2_per_year: float | None = None
+    g_co2_per_request: float | None = None
+    kwh_total: float | None = None
+    cost_usd_total: float | None = None
+    kg_co2_total: float | None = None
 
 
 class Savings(BaseModel):
@@ -78,6 +89,12 @@ def estimate_cost(
     batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM; null = smallest measured")] = None,
     requests_per_month: Annotated[float | None, Field(gt=0, le=1e12, description="Give this or requests_per_day")] = None,
     requests_per_day: Annotated[float | None, Field(gt=0, le=1e12, description="x 30 per month")] = None,
+    requests_per_year: Annotated[float | None, Field(gt=0, le=1e13, description="/ 12 per month")] = None,
+    requests_total: Annotated[float | None, Field(gt=0, le=1e13, description="A one-off job: totals, not monthly")] = None,
+    tokens_per_day: Annotated[float | None, Field(gt=0, le=1e16, description="Generated tokens per day")] = None,
+    tokens_per_month: Annotated[float | None, Field(gt=0, le=1e16, description="Generated tokens per month")] = None,
+    tokens_per_year: Annotated[float | None, Field(gt=0, le=1e17, description="Generated tokens per year")] = None,
+    tokens_total: Annotated[float | None, Field(gt=0, le=1e17, description="Generated tokens of a one-off job")] = None,
     tokens_per_request: Annotated[float | None, Field(gt=0, le=1e6, description="Output tokens per request; null = 256")] = None,
     region: Annotated[Region, Field(description="Grid and price defaults")] = "us",
     usd_per_kwh: Annotated[float | None, Field(ge=0, le=100, description="Price override")] = None,
@@ -88,18 +105,21 @@ def estimate_cost(
     engine: Annotated[str | None, Field(description="transformers or vllm; null = transformers if measured")] = None,
 ) -> EstimateResult:
     """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
-    if (requests_per_month is None) == (requests_per_day is None):
-        raise ToolInputError("Give exactly one of requests_per_month or requests_per_day.")
-    monthly = requests_per_month if requests_per_month is not None else requests_per_day * 30
     assumed_tokens = tokens_per_request is None
     tokens_per_request = DEFAULT_TOKENS if assumed_tokens else tokens_per_request
+    volumes = {"requests_per_month": requests_per_month, "requests_per_day": requests_per_day, "requests_per_year": requests_per_year,
+               "requests_total": requests_total, "tokens_per_day": tokens_per_day, "tokens_per_month": tokens_per_month,
+               "tokens_per_year": tokens_per_year, "tokens_total": tokens_total}
+    monthly, one_off = vol.monthly_requests(volumes, tokens_per_request)
     q = resolve(gpu, model, precision, None, engine)
     reg = load().regions[region]
     price = usd_per_kwh if usd_per_kwh is not None else reg.usd_per_kwh
     grid = grid_gco2_per_kwh if grid_gco2_per_kwh is not None else reg.grid_gco2_per_kwh
     factor = pue if pue is not None else DEFAULT_PUE[deployment]
     inputs = {"gpu": q.gpu, "model": q.model or model, "precision": precision, "batch_size": batch_size,
-              "requests_per_month": monthly, "requests_per_day": requests_per_day, "tokens_per_request": tokens_per_request,
+              "requests_per_month": None if one_off else monthly, "requests_per_day": requests_per_day, "tokens_per_request": tokens_per_request,
+              **{k: v for k, v in volumes.items() if v is not None and k not in ("requests_per_month", "requests_per_day")},
+              "period": "total" if one_off else "month",
               "region": region, "usd_per_kwh": price, "grid_gco2_per_kwh": grid, "pue": factor, "deployment": deployment,
               "price_source": "user" if usd_per_kwh is not None else reg.source,
               "grid_source": "user" if grid_gco2_per_kwh is not None else reg.source}
@@ -111,8 +131,17 @@ def estimate_cost(
     args = (monthly, tokens_per_request, price, grid, factor)
     current = _estimate(q, q.precision, batch_size, *args)
     optimised, savings = _optimised(q, use_case, current, args, warnings)
-    return EstimateResult(inputs=inputs, formula=FORMULA, current=current, optimised=optimised, savings=savings,
+    current, optimised = (_with_periods(c, one_off, factor, grid) if c else None for c in (current, optimised))
+    return EstimateResult(inputs=inputs, formula=FORMULA + "; " + vol.FORMULA, current=current, optimised=optimised, savings=savings,
                           assumptions=assumptions, warnings=warnings)
+
+
+def _with_periods(c: ConfigEstimate, one_off: bool, pue: float, grid: float | None) -> ConfigEstimate:
+    """The monthly figures also per day, per year and per request; a one-off job's as totals instead."""
+    extra = vol.periods(c.model_dump(), one_off, pue, grid)
+    if one_off:
+        extra.update(kwh_per_month=None, cost_usd_per_month=None, kg_co2_per_month=None)
+    return c.model_copy(update=extra)
 
 
 def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: bool, region: str,

@@ -16,6 +16,9 @@ from pydantic import BaseModel, Field
 from ecocompute.offline import extract as ex
 from ecocompute.offline import lexicon as lx
 from ecocompute.offline.extract import NOT_ALNUM_BEFORE, dedupe
+from ecocompute.offline.numbers import normalise
+from ecocompute.offline.request import RequestFields, fill, fill_kind
+from ecocompute.offline.vocab import VARIANT_WORDS
 from ecocompute.tools.dataset import load
 from ecocompute.tools.errors import ToolInputError
 from ecocompute.tools.names import gpu_key, model_key, params_from_name
@@ -25,8 +28,8 @@ FENCE = re.compile(r"```[ \t]*([\w+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
 ATTACHED = re.compile(r"Attached file:?\s*`?([^`\n]+?)`?\s*\n", re.IGNORECASE)
 
 
-class Intent(BaseModel):
-    """What a question asks for; empty fields are unknown (the planner states its defaults)."""
+class Intent(RequestFields):
+    """The typed request of one question; empty fields are unknown (the planner states its defaults)."""
 
     protocol: Protocol | None = None
     language: Literal["en", "zh"] = "en"
@@ -76,7 +79,7 @@ class Intent(BaseModel):
 def parse(text: str) -> Intent:
     """The intent of one question."""
     code, code_name = _code(text)
-    prose = FENCE.sub(" ", text) if code else text
+    prose = normalise(FENCE.sub(" ", text) if code else text)
     flags, flag_precisions = ex.flags(text)
     intent = Intent(
         language="zh" if re.search(r"[\u4e00-\u9fff]", prose) else "en",
@@ -91,10 +94,11 @@ def parse(text: str) -> Intent:
         unknown_precisions=ex.unknown_precisions(prose), unmeasured_settings=ex.unmeasured(prose),
         claimed_j_per_request=[float(x) for x in lx.ENERGY_CLAIM.findall(prose)],
     )
-    per_month, per_day = ex.volume(prose)
-    intent.requests_per_month, intent.requests_per_day = per_month, per_day
+    fill(intent, prose)
+    intent.unknown_models = _unknown_models(prose, intent.models)
     if intent.engine is None and re.search(r"max_num_seqs", prose):
         intent.engine = "vllm"
+    fill_kind(intent, prose)
     intent.protocol = _protocol(prose, intent)
     if intent.protocol in ("ESTIMATE", "OPTIMIZE", "DIAGNOSE"):
         _focus_on_question(prose, intent)
@@ -127,6 +131,8 @@ def merge(previous: Intent, current: Intent) -> Intent:
             update[name] = value
     merged = previous.model_copy(update=update)
     merged.language = current.language
+    if current.protocol or current.kind:  # the follow-up says what it asks: its own kind and asked unit
+        merged.kind, merged.asked = current.kind, current.asked
     if current.gpus and not current.num_gpus:
         merged.num_gpus = None
     if current.code is None:
@@ -237,6 +243,16 @@ def _sized_names(text: str) -> list[str]:
         if name.split("-")[0].split()[0].lower() in lx.NOT_A_MODEL:
             continue
         out.append(model_key(name) or name)
+    return dedupe(out)
+
+
+def _unknown_models(text: str, known: list[str]) -> list[str]:
+    """A data family word followed by a variant the data lacks ("Mistral Large"): passed on, never substituted."""
+    families = sorted({re.sub(r"[-_]?\d+(?:\.\d+)?[Bb]$", "", m.split("-")[0]) for m in _model_names().values()}, key=len, reverse=True)
+    out = []
+    for family in families:
+        pattern = NOT_ALNUM_BEFORE + re.escape(family) + r"[\s-]+(?:" + VARIANT_WORDS + r")" + r"(?![A-Za-z0-9_])"
+        out += [m.group(0) for m in re.finditer(pattern, text, re.IGNORECASE) if model_key(m.group(0)) is None]
     return dedupe(out)
 
 

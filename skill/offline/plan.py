@@ -11,6 +11,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ecocompute.offline.parse import Intent, Protocol
+from ecocompute.offline.reading import Asked
+from ecocompute.offline.request import VOLUME_FIELDS
 from ecocompute.tools.dataset import load
 from ecocompute.tools.names import model_key
 
@@ -42,16 +44,24 @@ class Plan(BaseModel):
     batch_sizes: list[int] = Field(default_factory=list)
     precisions: list[str] = Field(default_factory=list)
     claimed_j_per_request: list[float] = Field(default_factory=list)
+    kind: str | None = None
+    asked: Asked = Field(default_factory=Asked)
+    methods: list[str] = Field(default_factory=list)
+    named: list[str] = Field(default_factory=list)
 
 
 def plan(intent: Intent) -> Plan:
     """The first round of tool calls for `intent` (OPTIMIZE when no protocol cue was found)."""
-    lookup = intent.lookup and intent.protocol in (None, "COMPARE", "OPTIMIZE")
-    protocol: Protocol = "COMPARE" if lookup else intent.protocol or ("AUDIT" if intent.code else "OPTIMIZE")
+    lookup = (intent.lookup and intent.protocol in (None, "COMPARE", "OPTIMIZE")) or intent.kind == "LOOKUP"
+    protocol: Protocol = _protocol_of(intent, lookup)
+    lookup = lookup and protocol == "COMPARE"
     out = Plan(protocol=protocol, calls=[], symptoms=intent.symptoms, gpus=intent.gpus, num_gpus=intent.num_gpus,
                lookup=lookup, batch_sizes=intent.batch_sizes, precisions=intent.precisions,
-               claimed_j_per_request=intent.claimed_j_per_request)
-    if intent.protocol is None and not lookup:
+               claimed_j_per_request=intent.claimed_j_per_request, kind=intent.kind, asked=intent.asked,
+               methods=intent.methods, named=intent.unknown_models + [g for g in intent.gpus if g.lower() != g])
+    if intent.kind in ("VERDICT", "SAVING") and not intent.requests_per_month and protocol == "COMPARE":
+        out.lookup = lookup = bool(intent.batch_sizes) and not intent.precisions
+    if intent.protocol is None and intent.kind is None and not lookup:
         out.assumptions.append("no protocol cue in the question, so it is answered as OPTIMIZE")
     _engine_notes(intent, out)
     builder = _lookup if lookup else {"OPTIMIZE": _optimize, "DIAGNOSE": _diagnose, "COMPARE": _compare,
@@ -60,6 +70,19 @@ def plan(intent: Intent) -> Plan:
     if protocol != "AUDIT":
         _check_unknown_precisions(intent, out)
     return out
+
+
+def _protocol_of(intent: Intent, lookup: bool) -> Protocol:
+    """The output format: from the intent kind when the reader found one, else from the cue scores."""
+    has_volume = any(getattr(intent, f) is not None for f in VOLUME_FIELDS.values())
+    by_kind: dict[str, Protocol] = {"AUDIT": "AUDIT", "DIAGNOSE": "DIAGNOSE", "ESTIMATE": "ESTIMATE", "OPTIMIZE": "OPTIMIZE",
+                                    "COMPARE": "COMPARE", "VERDICT": "COMPARE", "SAVING": "ESTIMATE" if has_volume else "COMPARE",
+                                    "LOOKUP": "ESTIMATE" if intent.asked.unit == "J/request" and intent.tokens_per_request else "COMPARE"}
+    if intent.kind in by_kind and not (intent.kind == "AUDIT" and not intent.code):
+        return by_kind[intent.kind]
+    if lookup:
+        return "COMPARE"
+    return intent.protocol or ("AUDIT" if intent.code else "OPTIMIZE")
 
 
 def _lookup(intent: Intent, out: Plan) -> None:
@@ -96,6 +119,9 @@ def _engine_notes(intent: Intent, out: Plan) -> None:
                          f"measurements (the nearest measured serving regime), not {intent.unmeasured_engine} numbers")
     if intent.unknown_gpus:
         out.notes.append(f"{', '.join(intent.unknown_gpus)} is not in the GPU data; see the GPUs the tools cover")
+    for method in intent.methods:
+        out.notes.append(f"{method} is not measured: no row in the dataset uses {method}, so its energy is unknown here and "
+                         f"is not guessed; any figures below are the nearest measured evidence (other precisions), not {method} numbers")
     for setting in intent.unmeasured_settings:
         out.notes.append(f"{setting}: not measured. No row in the dataset records a changed setting of this kind, "
                          "so its effect on energy per token is unknown here and is not guessed; the figures below "
@@ -116,6 +142,8 @@ def _gpu(intent: Intent, out: Plan) -> str:
 def _model(intent: Intent, out: Plan, *, allow_size: bool = False) -> dict[str, Any]:
     if intent.model:
         return {"model": intent.model}
+    if intent.unknown_models:  # passed as written: the tool's error names what is covered, nothing is substituted
+        return {"model": intent.unknown_models[0]}
     if allow_size and intent.params_b:
         return {"model": None, "params_b": intent.params_b}
     out.assumptions.append(f"no model named: {DEFAULT_MODEL} assumed")
@@ -200,10 +228,14 @@ def _shared_engine(gpus: list[str], model: str, engine: str | None) -> bool:
 def _estimate(intent: Intent, out: Plan) -> None:
     args: dict[str, Any] = {"gpu": _gpu(intent, out), "model": _model(intent, out)["model"], "precision": intent.precision,
                             "batch_size": intent.batch_size, "engine": _engine(intent)}
-    if intent.requests_per_day is not None:
-        args["requests_per_day"] = intent.requests_per_day
-    elif intent.requests_per_month is not None:
-        args["requests_per_month"] = intent.requests_per_month
+    volume = next(((f, getattr(intent, f)) for f in VOLUME_FIELDS.values() if getattr(intent, f) is not None), None)
+    if volume is not None:
+        args[volume[0]] = volume[1]
+        if intent.period_assumed:
+            out.assumptions.append("no period stated for the volume: read as per month")
+    elif intent.kind == "LOOKUP":
+        args["requests_total"] = 1
+        out.assumptions.append("one request: the figures below are for a single request")
     else:
         args["requests_per_month"] = DEFAULT_REQUESTS_PER_MONTH
         out.assumptions.append(f"no request volume stated: {DEFAULT_REQUESTS_PER_MONTH} requests per month assumed")
@@ -216,6 +248,9 @@ def _estimate(intent: Intent, out: Plan) -> None:
         out.assumptions.append(f"no region stated: {'China' if default_region == 'china' else 'US'} grid and price assumed")
     if intent.usd_per_kwh is not None:
         args["usd_per_kwh"] = intent.usd_per_kwh
+    for name in ("pue", "grid_gco2_per_kwh"):
+        if getattr(intent, name) is not None:
+            args[name] = getattr(intent, name)
     if intent.use_case:
         args["use_case"] = intent.use_case
     out.calls.append(Call(name="estimate_cost", arguments=args))
