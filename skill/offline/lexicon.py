@@ -31,9 +31,9 @@ NOT_A_MODEL = {"a", "an", "the", "my", "our", "run", "running", "with", "of", "f
 
 PRECISION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("int8_pure", re.compile(r"pure\s*int8|int8[\s_-]*pure|threshold\s*(?:=|of|to)?\s*0(?:\.0)?" + _E + r"|阈值\s*(?:=|为|设为)?\s*0|纯\s*int8", _I)),
-    ("int8_default", re.compile(_B + r"(?:int8|8[\s-]?bit|llm\.int8|bnb\s*8)" + _E + r"|8\s*位", _I)),
+    ("int8_default", re.compile(_B + r"(?:int8|8[\s-]?bit|llm\.int8|bnb\s*8|load_in_8bit)" + _E + r"|8\s*位", _I)),
     ("nf4_dq", re.compile(r"double[\s_-]*quant|双重量化", _I)),
-    ("nf4", re.compile(_B + r"(?:nf4|4[\s-]?bit|int4|bnb\s*4)" + _E + r"|4\s*位", _I)),
+    ("nf4", re.compile(_B + r"(?:nf4|4[\s-]?bit|int4|bnb\s*4|load_in_4bit)" + _E + r"|4\s*位", _I)),
     ("fp16", re.compile(_B + r"(?:fp16|float16|half[\s-]precision)" + _E + r"|半精度", _I)),
     ("bf16", re.compile(_B + r"(?:bf16|bfloat16)" + _E, _I)),
     ("fp8", re.compile(_B + r"(?:fp8|float8)" + _E, _I)),
@@ -43,8 +43,8 @@ PRECISION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 UNKNOWN_PRECISION = re.compile(_B + r"(?:INT|FP|BF|NF|UINT|FLOAT)\d{1,2}" + _E, _I)
 
 BATCH = re.compile(
-    r"(?:max_num_seqs|batch[\s_-]*size|batch|" + _B + r"bs|批大小|批量大小|批次大小|批量|批处理大小|并发数?)"
-    r"\s*(?:=|:|of|is|to|为|是|设为|设置为|设成|到|只有|只用)?\s*(\d{1,5})" + _E, _I)
+    r"(?:max_num_seqs|batch[\s_-]*size|batch(?:es|ed)?|" + _B + r"bs|批大小|批量大小|批次大小|批量|批处理大小|并发数?)"
+    r"\s*(?:=|:|of|is|to|为|是|设为|设置为|设成|到|只有|只用)?\s*([-−]?\d{1,5})" + _E, _I)
 
 OTHER_ENGINES = ((r"sglang", "SGLang"), (r"\bTGI\b|text[\s-]generation[\s-]inference", "TGI"),
                  (r"tensorrt[\s-]?llm|trt[\s-]?llm", "TensorRT-LLM"), (r"llama\.cpp|llamacpp", "llama.cpp"),

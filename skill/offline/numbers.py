@@ -34,6 +34,7 @@ def value(text: str) -> float:
 
 def normalise(text: str) -> str:
     """`text` with every written number in plain digits (a multiplier or words become digits)."""
+    text = text.replace("−", "-")
     text = re.sub(r"\bhalf\s+an?\s+(thousand|million|billion)\b", r"0.5 \1", text, flags=re.IGNORECASE)
     text = _WITH_MULT.sub(_expand, text)
     if _EN_WORDS.search(text):

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ecocompute.offline import lookups, views
+from ecocompute.offline.opening import opening
 from ecocompute.offline.plan import Plan
 from ecocompute.offline.views import figure
 from ecocompute.prompting import render
@@ -39,9 +40,10 @@ def answer(plan: Plan, outcomes: list[Outcome], language: str) -> str:
     }[plan.protocol]
     body = builder(plan, outcomes) if any(o.ok for o in outcomes) else _nothing(plan, outcomes)
     head = [ZH_NOTE, ""] if language == "zh" else []
+    first = opening(plan, outcomes)
     notes = [f"> Note: {n}." for n in plan.notes]
     errors = [f"> Tool `{o.name}` could not answer: {o.error}" for o in outcomes if not o.ok]
-    parts = head + notes + errors + ([""] if notes or errors else []) + [body.rstrip()]
+    parts = first + ([""] if first else []) + head + notes + errors + ([""] if notes or errors else []) + [body.rstrip()]
     return "\n".join(parts).strip() + "\n"
 
 
