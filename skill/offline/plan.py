@@ -60,7 +60,7 @@ def plan(intent: Intent) -> Plan:
                claimed_j_per_request=intent.claimed_j_per_request, kind=intent.kind, asked=intent.asked,
                methods=intent.methods, named=intent.unknown_models + [g for g in intent.gpus if g.lower() != g])
     if intent.kind in ("VERDICT", "SAVING") and not intent.requests_per_month and protocol == "COMPARE":
-        out.lookup = lookup = bool(intent.batch_sizes) and not intent.precisions
+        out.lookup = lookup = len(intent.batch_sizes) > 1 or (bool(intent.batch_sizes) and not intent.precisions)
     if intent.protocol is None and intent.kind is None and not lookup:
         out.assumptions.append("no protocol cue in the question, so it is answered as OPTIMIZE")
     _engine_notes(intent, out)

@@ -25,6 +25,7 @@ _PER_REQUEST_AFTER = re.compile(r"^[\s\w]{0,12}?(?:per|each|a|/|every|apiece)\s*
                                 r"|^\s*(?:long|out|each|apiece)|^\s*(?:每次|每个|每条)", _I)
 _CLAUSE_END = re.compile(r"[.;!?。；！？](?:\s|$)|[，,、]|\s-\s|\bwith\b|\bon\b(?!\s+(?:average|a\s))")
 _BEFORE_WINDOW, _AFTER_WINDOW, _TOTAL_WINDOW = 14, 32, 60
+ONE_AT_A_TIME = re.compile(r"\b(?:one|a\s+single)\s+(?:request|prompt|query|input|sample)\s+at\s+a\s+time|逐条|一条一条|一次一条", _I)
 PUE = re.compile(r"\bPUE\b\s*(?:of|=|is|:|at|around|about|~|为|是)?\s*(\d(?:\.\d+)?)", _I)
 GRID = re.compile(r"(\d+(?:\.\d+)?)\s*(?:g|grams?|克)\s*(?:of\s+)?(?:CO2e?|CO₂)?\s*(?:eq)?\s*(?:/|per|每)\s*(?:kWh|度|千瓦时)", _I)
 PRICE_OTHER_CURRENCY = re.compile(r"(\d+(?:\.\d+)?)\s*(?:元|RMB|CNY|yuan|€|EUR|euros?|cents?|¢|p\b|pence)\s*(?:/|per|a|每)\s*(?:kWh|度|千瓦时)", _I)
@@ -58,6 +59,8 @@ def volumes(text: str) -> tuple[list[Volume], float | None, int | None]:
             per_request.append((bool(_PER_REQUEST_AFTER.match(after)) or _output_word(text, m.start(), m.end()), amount))
             continue
         found.append(Volume(noun="tokens" if tokens else "requests", amount=amount, period=period, text=m.group(0)))
+    if at_a_time is None and ONE_AT_A_TIME.search(text):
+        at_a_time = 1
     best = sorted(per_request, key=lambda p: not p[0])
     return found, (best[0][1] if best else None), at_a_time
 

@@ -13,6 +13,7 @@ from ecocompute.offline import vocab as vc
 Kind = Literal["LOOKUP", "SAVING", "VERDICT", "OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"]
 FIGURE_UNITS = ("J/1k tok", "J/request", "tok/s", "W", "ms")
 VOLUME_UNITS = ("kWh", "USD", "kg CO2", "g CO2/request")
+_PERIOD_AFTER = re.compile(r"\s*(?:" + "|".join(vc.PERIOD_WORDS.values()) + ")", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 
 
@@ -38,11 +39,11 @@ def asked(prose: str, volume_spans: list[tuple[int, int]]) -> Asked:
     """The asked unit: the first `vocab.ASKED_UNITS` entry (declared most specific first) found in the asked
     sentence, else in the whole text."""
     out = Asked(per_gpu=bool(vc.PER_GPU.search(prose)), percent=bool(vc.PERCENT_ASKED.search(asked_sentence(prose))))
-    for text in (asked_sentence(prose), prose):
+    for in_question, text in ((True, asked_sentence(prose)), (False, prose)):
         hit = next(((q, u) for q, u, rx in vc.ASKED_UNITS if rx.search(text)), None)
         if hit:
             out.quantity, out.unit = hit
-            out.in_question = text is not prose
+            out.in_question = in_question
             break
     out.period = _asked_period(prose, volume_spans)
     return out
@@ -52,6 +53,8 @@ def _asked_period(prose: str, volume_spans: list[tuple[int, int]]) -> vc.Period 
     """A period word that is not part of a stated volume ("... cost per year?", "一年的电费")."""
     free = prose
     for start, end in sorted(volume_spans, reverse=True):
+        follow = _PERIOD_AFTER.match(prose, end)
+        end = follow.end() if follow else end
         free = free[:start] + " " * (end - start) + free[end:]
     hits = [(m.start(), p) for p, rx in vc.PERIOD_RE.items() for m in rx.finditer(free)]
     return max(hits)[1] if hits else None
@@ -65,6 +68,11 @@ def kind(prose: str, *, code: bool, symptoms: list[str], has_volume: bool, ask: 
         return "AUDIT"
     if vc.WHY.search(prose) or vc.BILL_SYMPTOM.search(prose):
         return "DIAGNOSE"
+    unit = ask.unit if ask.in_question else None
+    if vc.SETTING_ASKED.search(q):
+        return "OPTIMIZE"
+    if has_volume and unit in VOLUME_UNITS:
+        return "ESTIMATE"
     if vc.EXPLICIT_PROTOCOL.search(prose) or symptoms:
         return None  # "Recommend a configuration." / a described symptom: the protocol cues decide
     if vc.CHOICE.search(q):
@@ -74,9 +82,6 @@ def kind(prose: str, *, code: bool, symptoms: list[str], has_volume: bool, ask: 
         return "VERDICT"
     if vc.SAVING.search(q) and (ask.percent or re.search(r"how\s+much|多少", q, re.IGNORECASE)) and (precisions or batches or has_volume):
         return "SAVING"
-    if vc.SETTING_ASKED.search(q):
-        return "OPTIMIZE"
-    unit = ask.unit if ask.in_question else None
     if has_volume or unit in VOLUME_UNITS and unit != "kWh" or (unit == "kWh" and re.search(r"kWh|用电|耗电|度电|千瓦时", q)):
         return "ESTIMATE"
     if unit in FIGURE_UNITS and not symptoms and (vc.WH_FIGURE.search(q) or q.rstrip().endswith(("?", "？"))):

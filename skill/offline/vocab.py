@@ -21,7 +21,7 @@ DIGITS = r"[-−]?\d[\d,]*(?:\.\d+)?"
 ZH_NUMERAL = r"[零一二两三四五六七八九十百千万亿]+"
 
 PERIOD_WORDS: dict[Period, str] = {
-    "day": r"per\s+day|a\s+day|/\s*day|/\s*d\b|daily|each\s+day|every\s+day|per\s+diem|每天|每日|日均|一天|/天",
+    "day": r"per\s+day|a\s+day|/\s*day|/\s*d\b|daily|nightly|every\s+night|each\s+night|per\s+night|每晚|each\s+day|every\s+day|per\s+diem|每天|每日|日均|一天|/天",
     "month": r"per\s+month|a\s+month|/\s*mo(?:nth)?\b|monthly|each\s+month|every\s+month|每月|每个月|一个月|月均|/月",
     "year": r"per\s+year|a\s+year|/\s*y(?:ea)?r\b|yearly|annual(?:ly)?|each\s+year|every\s+year|per\s+annum|每年|一年|年均|/年",
 }
