@@ -15,6 +15,7 @@ from ecocompute.messages import Message, Reply, ToolCall
 from ecocompute.offline.parse import Intent, is_follow_up, merge, parse
 from ecocompute.offline.plan import Call, Plan, plan
 from ecocompute.offline.render import Outcome, answer
+from ecocompute.offline.request import not_used
 
 if TYPE_CHECKING:
     from ecocompute.registry import ToolSpec
@@ -45,6 +46,7 @@ class OfflineModel:
             if retry:
                 return _calls(retry, rounds)
         usable = _latest(outcomes)
+        the_plan.notes += not_used(messages[start].text if start >= 0 else "", intent, [o.arguments for o in outcomes])
         return Reply(text=answer(the_plan, usable, intent.language), stop_reason="end")
 
 
