@@ -14,7 +14,7 @@ from ecocompute.offline import vocab as vc
 
 MULTIPLIER_VALUE = {"thousand": 1e3, "k": 1e3, "千": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "百万": 1e6,
                     "万": 1e4, "千万": 1e7, "亿": 1e8, "billion": 1e9, "bn": 1e9}
-_WITH_MULT = re.compile(r"(?<![\w.\-/])(" + vc.DIGITS + r")\s*(" + vc.MULTIPLIER + r")(?![A-Za-z0-9_])", re.IGNORECASE)
+_WITH_MULT = re.compile(r"(?<![A-Za-z0-9_.\-/])(" + vc.DIGITS + r")\s*(" + vc.MULTIPLIER + r")(?![A-Za-z0-9_])", re.IGNORECASE)
 _ZH_RUN = re.compile(vc.ZH_NUMERAL)
 _ZH_SCALE = set("十百千万亿")
 _NOT_NUMERAL_AFTER = ("瓦", "克")  # 千瓦时 (kWh), 千克 (kg) are units, not numbers

@@ -185,6 +185,7 @@ def _gpu_count(text: str) -> int | None:
     return None
 
 
+@cache
 def _model_names() -> dict[str, str]:
     """Normalised key -> dataset model name (names and Hugging Face ids), longest key first."""
     keys: dict[str, str] = {}
@@ -195,13 +196,13 @@ def _model_names() -> dict[str, str]:
     return dict(sorted(keys.items(), key=lambda kv: -len(kv[0])))
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9.]", "", text.lower())
+def _norm(text: str, keep: str = "") -> str:
+    return re.sub(r"[^a-z0-9." + re.escape(keep) + r"]", "", text.lower())
 
 
 def _models(text: str) -> list[str]:
     """Dataset models by name (spacing and case forgiven), then other sized names ("Llama-3-70B")."""
-    flat = _norm(text)
+    flat = _norm(re.sub(r"[,;:()，。、；：（）\u4e00-\u9fff]", "|", text), keep="|")  # punctuation ends a name
     hits: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for key, name in _model_names().items():
@@ -211,7 +212,7 @@ def _models(text: str) -> list[str]:
             if nxt.isdigit() or any(a <= span[0] < b for a, b in taken):
                 continue
             taken.append(span)
-            hits.append((span[0], name))
+            hits.append((len(flat[:span[0]].replace("|", "")), name))
     hits += _family_hits(text)
     known = dedupe([name for _, name in sorted(hits)])
     return known + [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
@@ -248,12 +249,14 @@ def _sized_names(text: str) -> list[str]:
 
 def _unknown_models(text: str, known: list[str]) -> list[str]:
     """A data family word followed by a variant the data lacks ("Mistral Large"): passed on, never substituted."""
+    return dedupe([m.group(0) for m in _variant_pattern().finditer(text) if model_key(m.group(0)) is None])
+
+
+@cache
+def _variant_pattern() -> re.Pattern[str]:
     families = sorted({re.sub(r"[-_]?\d+(?:\.\d+)?[Bb]$", "", m.split("-")[0]) for m in _model_names().values()}, key=len, reverse=True)
-    out = []
-    for family in families:
-        pattern = NOT_ALNUM_BEFORE + re.escape(family) + r"[\s-]+(?:" + VARIANT_WORDS + r")" + r"(?![A-Za-z0-9_])"
-        out += [m.group(0) for m in re.finditer(pattern, text, re.IGNORECASE) if model_key(m.group(0)) is None]
-    return dedupe(out)
+    return re.compile(NOT_ALNUM_BEFORE + "(?:" + "|".join(map(re.escape, families)) + r")[\s-]+(?:" + VARIANT_WORDS + r")(?![A-Za-z0-9_])",
+                      re.IGNORECASE)
 
 
 def _bare_size(text: str) -> float | None:

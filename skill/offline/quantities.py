@@ -16,14 +16,14 @@ from ecocompute.offline import vocab as vc
 from ecocompute.offline.numbers import value
 
 _I = re.IGNORECASE
-_NUM = r"(?<![\w.])(?P<n>[-−]?\d[\d,]*(?:\.\d+)?)"
+_NUM = r"(?<![A-Za-z0-9_.])(?P<n>[-−]?\d[\d,]*(?:\.\d+)?)"
 VOLUME = re.compile(_NUM + r"[\s-]*" + vc.FILLER + r"(?P<noun>" + vc.REQUEST_NOUNS + r"|" + vc.TOKEN_NOUNS + r")(?![A-Za-z])", _I)
 _DENOMINATOR_BEFORE = re.compile(r"(?:per|every|each|/|每|for\s+every)\s*$", _I)
 _SPEED_AFTER = re.compile(r"^\s*(?:/|per|a|每)\s*(?:s\b|sec|second|秒)", _I)
 _AT_A_TIME = re.compile(r"^\s*(?:at\s+(?:a\s+time|once)|per\s+batch|in\s+(?:a|one|each)\s+batch|concurrently|in\s+parallel|同时|一批|并发)", _I)
 _PER_REQUEST_AFTER = re.compile(r"^[\s\w]{0,12}?(?:per|each|a|/|every|apiece)\s*(?:request|reply|response|answer|call|query|prompt|document|doc|generation|completion)?"
                                 r"|^\s*(?:long|out|each|apiece)|^\s*(?:每次|每个|每条)", _I)
-_CLAUSE_END = re.compile(r"[.;!?。；！？](?:\s|$)|[，,、]|\s-\s|\bwith\b|\bon\b(?!\s+(?:average|a\s))")
+_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|[。；！？]|[，,、]|\s-\s|\bwith\b|\bon\b(?!\s+(?:average|a\s))")
 _BEFORE_WINDOW, _AFTER_WINDOW, _TOTAL_WINDOW = 14, 32, 60
 ONE_AT_A_TIME = re.compile(r"\b(?:one|a\s+single)\s+(?:request|prompt|query|input|sample)\s+at\s+a\s+time|逐条|一条一条|一次一条", _I)
 PUE = re.compile(r"\bPUE\b\s*(?:of|=|is|:|at|around|about|~|为|是)?\s*(\d(?:\.\d+)?)", _I)

@@ -70,6 +70,8 @@ def fill_kind(target: Any, prose: str) -> None:
     has_volume = any(getattr(target, f) is not None for f in (*VOLUME_FIELDS.values(),))
     target.kind = reading.kind(prose, code=bool(target.code), symptoms=target.symptoms, has_volume=has_volume,
                                ask=target.asked, precisions=len(target.precisions), batches=len(target.batch_sizes))
+    if target.kind == "SAVING" and target.asked.percent:
+        target.asked = target.asked.model_copy(update={"quantity": "saving", "unit": "%"})
 
 
 STATED_FIELDS = ("requests_per_day", "requests_per_month", "requests_per_year", "requests_total", "tokens_per_day",

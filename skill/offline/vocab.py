@@ -79,5 +79,5 @@ SETTING_ASKED = re.compile(r"(?:what|which)\s+(?:batch|precision|max_num_seqs|dt
                            r"should\s+(?:I|we)\s+(?:use|run|set|pick|choose)|recommend|"
                            r"(?:max_num_seqs|batch(?:\s*size)?|精度|批大小)[^\n?？]{0,8}(?:设|用|选)[^\n?？]{0,4}多少|设多少|该设|推荐|建议", _I)
 # An explicit request for one protocol's format ("Diagnose that setting.", "请诊断") and a choice between options.
-EXPLICIT_PROTOCOL = re.compile(r"\b(?:diagnose|recommend\s+a|compare|estimate|audit)\b|诊断|推荐一|比较|对比|估算|审计", _I)
+EXPLICIT_PROTOCOL = re.compile(r"\b(?:diagnose|recommend\s+a|compare|estimate|audit)\b|诊断|推荐|比较|对比|估算|审计", _I)
 CHOICE = re.compile(r"\bwhich\b[^?？]*\bor\b|哪个|哪一个|哪种", _I)
