@@ -13,7 +13,7 @@ from ecocompute.tools.errors import ToolInputError
 
 DAYS_PER_MONTH = 30
 MONTHS_PER_YEAR = 12
-FORMULA = ("requests_per_month = requests_per_day x 30 = requests_per_year / 12 = tokens_per_<period> / tokens_per_request; "
+FORMULA = ("requests_per_month = requests_per_day x 30 = requests_per_year / 12 = tokens_per_period / tokens_per_request; "
            "per_day = per_month / 30; per_year = per_month x 12; g_co2_per_request = energy_per_request_J x PUE / 3.6e6 x grid_gco2_per_kwh")
 VOLUME_ARGS = ("requests_per_month", "requests_per_day", "requests_per_year", "requests_total",
                "tokens_per_day", "tokens_per_month", "tokens_per_year", "tokens_total")

@@ -8,15 +8,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ecocompute.i18n import N_, tr
 from ecocompute.offline.plan import Plan
 from ecocompute.offline.views import label
 from ecocompute.prompting import format_number, format_pct
 
-ROW_FIELD = {"J/1k tok": ("energy_j_per_1k_tok", "J per 1k tokens"), "tok/s": ("throughput_tok_s", "tok/s"),
-             "W": ("power_w", "W"), "ms": ("p99_itl_ms", "ms p99 inter-token latency"),
-             "J/request": ("energy_j_per_request", "J per request")}
+ROW_FIELD = {"J/1k tok": ("energy_j_per_1k_tok", N_("J per 1k tokens")), "tok/s": ("throughput_tok_s", N_("tok/s")),
+             "W": ("power_w", N_("W")), "ms": ("p99_itl_ms", N_("ms p99 inter-token latency")),
+             "J/request": ("energy_j_per_request", N_("J per request"))}
 ESTIMATE_KEY = {"kWh": ("kwh", "kWh"), "USD": ("cost_usd", "USD"), "kg CO2": ("kg_co2", "kg CO2")}
-PERIOD_WORD = {"day": "per day", "month": "per month", "year": "per year", "total": "in total"}
+PERIOD_WORD = {"day": N_("per day"), "month": N_("per month"), "year": N_("per year"), "total": N_("in total")}
 
 
 def opening(plan: Plan, outcomes: list[Any]) -> list[str]:
@@ -30,59 +31,64 @@ def opening(plan: Plan, outcomes: list[Any]) -> list[str]:
     elif plan.kind == "SAVING" and "compare_precisions" in ok:
         lines.append(_saving(plan, ok["compare_precisions"].data))
     elif plan.lookup:
-        lines.append(_lookup(plan, [o for o in outcomes if o.ok and o.name == "lookup_measurement"]))
+        found = _lookup(plan, [o for o in outcomes if o.ok and o.name == "lookup_measurement"])
+        empty = any(o.ok and o.name == "lookup_measurement" and not o.data.get("rows") for o in outcomes)
+        lines.append(tr("Nearest measured evidence: {text}", text=found) if found and empty else found)
     return [line for line in lines if line]
 
 
 def _coverage(plan: Plan, outcomes: list[Any]) -> list[str]:
-    out = [f"**{m} is not measured** in the dataset: no row uses it, so no {m} figure is given; what follows is the "
-           "nearest measured evidence, labelled as such." for m in plan.methods]
+    out = [tr("**{method} is not measured** in the dataset: no row uses it, so no {method} figure is given; what follows is the "
+             "nearest measured evidence, labelled as such.", method=m) for m in plan.methods]
     for o in outcomes:
         if not o.ok and o.error:
             named = re.match(r"Unknown (GPU|model) '([^']+)'", o.error)
             if named:
-                out.append(f"**{named.group(2)} is not measured**: it is not in the {named.group(1)} data, so nothing is "
-                           "substituted for it (see the tool's message below for what is covered).")
+                out.append(tr("**{name} is not measured**: it is not in the {kind} data, so nothing is substituted for it (see the "
+                             "tool's message below for what is covered).", name=named.group(2), kind=named.group(1)))
             else:
-                out.append(f"**The question cannot be answered as asked**: `{o.name}` rejected the input ({o.error.rstrip('.')}).")
+                out.append(tr("**The question cannot be answered as asked**: `{tool}` rejected the input ({error}).",
+                             tool=o.name, error=o.error.rstrip(".")))
         elif o.ok and o.name == "lookup_measurement" and not o.data.get("rows"):
             q = o.data.get("query", {})
             covered = (o.data.get("covered") or {}).get("gpus measured for the other filters")
-            where = f"; measured GPUs for these filters: {', '.join(covered)}" if covered else ""
-            out.append(f"**Not measured**: no row for {q.get('model') or 'this model'} on {q.get('gpu')}"
-                       f"{' at ' + label(q['precision']) if q.get('precision') else ''}{where}.")
+            where = tr("; measured GPUs for these filters: {gpus}", gpus=", ".join(covered)) if covered else ""
+            at = tr(" at {precision}", precision=label(q["precision"])) if q.get("precision") else ""
+            at += tr(", batch {batch}", batch=q["batch_size"]) if q.get("batch_size") is not None else ""
+            out.append(tr("**Not measured**: no row for {model} on {gpu}{at}{where}.", model=q.get("model") or tr("this model"),
+                         gpu=q.get("gpu"), at=at, where=where))
     return list(dict.fromkeys(out))
 
 
 def _rows_text(ids: list[str]) -> str:
-    return f"row{'s' if len(ids) > 1 else ''} {', '.join(ids)}"
+    return (tr("rows {ids}") if len(ids) > 1 else tr("row {ids}")).format(ids=", ".join(ids))
 
 
 def _estimate(plan: Plan, data: dict[str, Any]) -> str:
     cur, inputs = data["current"], data["inputs"]
-    where = f"{cur['model']} on {cur['gpu']}, {label(cur['precision'])}, batch {cur['batch_size']} ({cur['basis']}, {_rows_text(cur['row_ids'])})"
+    where = tr("{model} on {gpu}, {precision}, batch {batch} ({basis}, {rows})", model=cur["model"], gpu=cur["gpu"],
+              precision=label(cur["precision"]), batch=cur["batch_size"], basis=cur["basis"], rows=_rows_text(cur["row_ids"]))
     unit = plan.asked.unit
     if unit == "g CO2/request" and cur.get("g_co2_per_request") is not None:
-        return f"**{format_number(cur['g_co2_per_request'])} g CO2 per request** for {where}."
+        return tr("**{value} g CO2 per request** for {where}.", value=format_number(cur["g_co2_per_request"]), where=where)
     if unit == "J/request" and cur.get("energy_j_per_request") is not None:
-        return (f"**{format_number(cur['energy_j_per_request'])} J per request** at {format_number(inputs['tokens_per_request'])} "
-                f"generated tokens per request for {where}.")
+        return tr("**{value} J per request** at {tokens} generated tokens per request for {where}.",
+                 value=format_number(cur["energy_j_per_request"]), tokens=format_number(inputs["tokens_per_request"]), where=where)
     period = "total" if inputs.get("period") == "total" else (plan.asked.period if plan.asked.period in ("day", "year") else "month")
     keys = [ESTIMATE_KEY[unit]] if unit in ESTIMATE_KEY else list(ESTIMATE_KEY.values())
     parts = []
     for key, word in keys:
         field = f"{key}_total" if period == "total" else f"{key}_per_{period}"
         if cur.get(field) is not None:
-            parts.append(f"{'$' if key == 'cost_usd' else ''}{format_number(cur[field])}{'' if key == 'cost_usd' else ' ' + word}"
-                         + (" USD" if key == "cost_usd" else ""))
+            parts.append(f"${format_number(cur[field])} USD" if key == "cost_usd" else f"{format_number(cur[field])} {word}")
     if not parts:
-        return f"No estimate in the asked unit: the tool returned none for {where}."
-    text = f"**{' / '.join(parts)} {PERIOD_WORD[period]}** for {where}"
+        return tr("No estimate in the asked unit: the tool returned none for {where}.", where=where)
+    text = tr("**{values} {period}** for {where}", values=" / ".join(parts), period=tr(PERIOD_WORD[period]), where=where)
     saving = data.get("savings")
     if plan.kind == "SAVING" and saving:
-        text += (f"; the recommended configuration would save {format_number(saving['kwh_per_month'])} kWh"
-                 + (f" and ${format_number(saving['cost_usd_per_month'])}" if saving.get("cost_usd_per_month") is not None else "")
-                 + (" for the job" if period == "total" else " per month"))
+        text += (tr("; the recommended configuration would save {kwh} kWh", kwh=format_number(saving["kwh_per_month"]))
+                 + (tr(" and ${usd}", usd=format_number(saving["cost_usd_per_month"])) if saving.get("cost_usd_per_month") is not None else "")
+                 + (tr(" for the job") if period == "total" else tr(" per month")))
     return text + "."
 
 
@@ -99,15 +105,17 @@ def _verdict(plan: Plan, outcomes: list[Any]) -> str:
         table, rows = _baseline_rows(comp)
         row = rows.get(asked[0])
         if row is None:
-            return (f"**Not measured**: no {label(asked[0])} row for {comp['model']} on {comp['gpu']} at batch {comp['batch_size']}, "
-                    "so there is no measured yes or no; the measured precisions are below.")
+            return tr("**Not measured**: no {precision} row for {model} on {gpu} at batch {batch}, so there is no measured yes or no; "
+                     "the measured precisions are below.", precision=label(asked[0]), model=comp["model"], gpu=comp["gpu"], batch=comp["batch_size"])
         delta = (row.get("delta_energy_vs_baseline") or {}).get("pct")
         if delta is None:
-            return f"**No measured comparison**: {label(asked[0])} has no baseline row in the same experiment ({row['measured']['row_id']})."
-        word = "Yes" if delta < 0 else "No"
+            return tr("**No measured comparison**: {precision} has no baseline row in the same experiment ({row}).",
+                     precision=label(asked[0]), row=row["measured"]["row_id"])
+        word = tr("Yes") if delta < 0 else tr("No")
         ids = row["delta_energy_vs_baseline"]["row_ids"]
-        return (f"**{word}**: {label(asked[0])} uses {format_pct(delta)} energy per token vs {label(table['baseline'])} for "
-                f"{comp['model']} on {comp['gpu']} at batch {comp['batch_size']} (measured, {_rows_text(ids)}).")
+        return tr("**{word}**: {precision} uses {delta} energy per token vs {baseline} for {model} on {gpu} at batch {batch} "
+                 "(measured, {rows}).", word=word, precision=label(asked[0]), delta=format_pct(delta), baseline=label(table["baseline"]),
+                 model=comp["model"], gpu=comp["gpu"], batch=comp["batch_size"], rows=_rows_text(ids))
     return _batch_verdict(plan, [o for o in outcomes if o.ok and o.name == "lookup_measurement"])
 
 
@@ -120,11 +128,12 @@ def _batch_verdict(plan: Plan, lookups: list[Any]) -> str:
         by_batch = {r["batch_size"]: r for r in rows if r["experiment"] == exp}
         if small in by_batch and large in by_batch:
             a, b = by_batch[small], by_batch[large]
-            word = "Yes" if b["energy_j_per_1k_tok"] < a["energy_j_per_1k_tok"] else "No"
-            return (f"**{word}**: batch {large} uses {format_number(b['energy_j_per_1k_tok'])} J per 1k tokens vs "
-                    f"{format_number(a['energy_j_per_1k_tok'])} J at batch {small} (measured, one experiment {exp}, "
-                    f"rows {b['row_id']}, {a['row_id']}).")
-    return f"**Not measured**: no single experiment measures both batch {small} and batch {large}; the measured rows are below."
+            word = tr("Yes") if b["energy_j_per_1k_tok"] < a["energy_j_per_1k_tok"] else tr("No")
+            return tr("**{word}**: batch {large} uses {b} J per 1k tokens vs {a} J at batch {small} (measured, one experiment {exp}, "
+                     "rows {rb}, {ra}).", word=word, large=large, small=small, b=format_number(b["energy_j_per_1k_tok"]),
+                     a=format_number(a["energy_j_per_1k_tok"]), exp=exp, rb=b["row_id"], ra=a["row_id"])
+    return tr("**Not measured**: no single experiment measures both batch {small} and batch {large}; the measured rows are below.",
+             small=small, large=large)
 
 
 def _saving(plan: Plan, data: dict[str, Any]) -> str:
@@ -137,11 +146,12 @@ def _saving(plan: Plan, data: dict[str, Any]) -> str:
     for p in named:
         delta = rows[p].get("delta_energy_vs_baseline")
         if delta and delta.get("pct") is not None and p != base:
-            parts.append(f"{label(p)} uses {format_pct(delta['pct'])} energy per token vs {label(base)} ({_rows_text(delta['row_ids'])})")
+            parts.append(tr("{precision} uses {delta} energy per token vs {baseline} ({rows})", precision=label(p),
+                           delta=format_pct(delta["pct"]), baseline=label(base), rows=_rows_text(delta["row_ids"])))
     if not parts:
-        return f"**Not measured**: the named precisions have no measured rows for {data['model']} on {data['gpu']}."
+        return tr("**Not measured**: the named precisions have no measured rows for {model} on {gpu}.", model=data["model"], gpu=data["gpu"])
     switch = " -> ".join(label(p) for p in plan.precisions[:2])
-    return f"**{switch}**: " + "; ".join(parts) + " (measured, one experiment)."
+    return f"**{switch}**: " + "; ".join(parts) + tr(" (measured, one experiment).")
 
 
 def _lookup(plan: Plan, lookups: list[Any]) -> str:
@@ -151,11 +161,12 @@ def _lookup(plan: Plan, lookups: list[Any]) -> str:
     if not rows:
         return ""
     first = min(rows, key=lambda r: (r["batch_size"] or 0))
-    scope = f"{first['model']} on {first['gpu']}, {label(first['precision'])}, batch {first['batch_size']}"
-    gpus = f" (all {first['num_gpus']} GPUs together)" if first.get("num_gpus", 1) > 1 else ""
-    text = f"**{format_number(first[field])} {word}**{gpus} for {scope} (measured, row {first['row_id']})"
+    gpus = tr(" (all {n} GPUs together)", n=first["num_gpus"]) if first.get("num_gpus", 1) > 1 else ""
+    text = tr("**{value} {unit}**{gpus} for {model} on {gpu}, {precision}, batch {batch} (measured, row {row})",
+             value=format_number(first[field]), unit=tr(word), gpus=gpus, model=first["model"], gpu=first["gpu"],
+             precision=label(first["precision"]), batch=first["batch_size"], row=first["row_id"])
     if plan.asked.per_gpu and first.get("num_gpus", 1) > 1:
-        text += "; the data records the total of all GPUs, not a per-GPU figure"
+        text += tr("; the data records the total of all GPUs, not a per-GPU figure")
     if len(rows) > 1:
-        text += f"; {len(rows) - 1} more measured row{'s' if len(rows) > 2 else ''} below"
+        text += tr("; more measured rows below")
     return text + "."

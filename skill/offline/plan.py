@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ecocompute.i18n import tr
 from ecocompute.offline.parse import Intent, Protocol
 from ecocompute.offline.reading import Asked
 from ecocompute.offline.request import VOLUME_FIELDS
@@ -62,7 +63,7 @@ def plan(intent: Intent) -> Plan:
     if intent.kind in ("VERDICT", "SAVING") and not intent.requests_per_month and protocol == "COMPARE":
         out.lookup = lookup = len(intent.batch_sizes) > 1 or (bool(intent.batch_sizes) and not intent.precisions)
     if intent.protocol is None and intent.kind is None and not lookup:
-        out.assumptions.append("no protocol cue in the question, so it is answered as OPTIMIZE")
+        out.assumptions.append(tr("no protocol cue in the question, so it is answered as OPTIMIZE"))
     _engine_notes(intent, out)
     builder = _lookup if lookup else {"OPTIMIZE": _optimize, "DIAGNOSE": _diagnose, "COMPARE": _compare,
                                       "ESTIMATE": _estimate, "AUDIT": _audit}[protocol]
@@ -90,7 +91,7 @@ def _lookup(intent: Intent, out: Plan) -> None:
     engine = _engine(intent)
     model = intent.model
     if model is None and intent.params_b is None:
-        out.assumptions.append("no model named: rows for every measured model")
+        out.assumptions.append(tr("no model named: rows for every measured model"))
     batches: list[int | None] = [None] if intent.batch_range or not intent.batch_sizes else list(intent.batch_sizes[:4])
     for gpu in (intent.gpus or [_gpu(intent, out)])[:3]:
         for batch in batches:
@@ -115,17 +116,18 @@ def _engine(intent: Intent) -> str | None:
 
 def _engine_notes(intent: Intent, out: Plan) -> None:
     if intent.unmeasured_engine:
-        out.notes.append(f"{intent.unmeasured_engine} is not measured in the dataset; the figures below are vLLM serving "
-                         f"measurements (the nearest measured serving regime), not {intent.unmeasured_engine} numbers")
+        out.notes.append(tr("{engine} is not measured in the dataset; the figures below are vLLM serving measurements (the nearest "
+                           "measured serving regime), not {engine} numbers", engine=intent.unmeasured_engine))
     if intent.unknown_gpus:
-        out.notes.append(f"{', '.join(intent.unknown_gpus)} is not in the GPU data; see the GPUs the tools cover")
+        out.notes.append(tr("{gpus} is not in the GPU data; see the GPUs the tools cover", gpus=", ".join(intent.unknown_gpus)))
     for method in intent.methods:
-        out.notes.append(f"{method} is not measured: no row in the dataset uses {method}, so its energy is unknown here and "
-                         f"is not guessed; any figures below are the nearest measured evidence (other precisions), not {method} numbers")
+        out.notes.append(tr("{method} is not measured: no row in the dataset uses {method}, so its energy is unknown here and is not "
+                           "guessed; any figures below are the nearest measured evidence (other precisions), not {method} numbers",
+                           method=method))
     for setting in intent.unmeasured_settings:
-        out.notes.append(f"{setting}: not measured. No row in the dataset records a changed setting of this kind, "
-                         "so its effect on energy per token is unknown here and is not guessed; the figures below "
-                         "are for the GPUs as measured")
+        out.notes.append(tr("{setting}: not measured. No row in the dataset records a changed setting of this kind, so its effect "
+                           "on energy per token is unknown here and is not guessed; the figures below are for the GPUs as measured",
+                           setting=setting))
 
 
 def _gpu(intent: Intent, out: Plan) -> str:
@@ -133,9 +135,9 @@ def _gpu(intent: Intent, out: Plan) -> str:
         return intent.gpu
     gpu = DEFAULT_GPU[_engine(intent) or "transformers"]
     if intent.unknown_gpus:
-        out.assumptions.append(f"{intent.unknown_gpus[0]} is not measured: {gpu} assumed as the nearest measured GPU")
+        out.assumptions.append(tr("{name} is not measured: {gpu} assumed as the nearest measured GPU", name=intent.unknown_gpus[0], gpu=gpu))
     else:
-        out.assumptions.append(f"no GPU named: {gpu} assumed")
+        out.assumptions.append(tr("no GPU named: {gpu} assumed", gpu=gpu))
     return gpu
 
 
@@ -146,7 +148,7 @@ def _model(intent: Intent, out: Plan, *, allow_size: bool = False) -> dict[str, 
         return {"model": intent.unknown_models[0]}
     if allow_size and intent.params_b:
         return {"model": None, "params_b": intent.params_b}
-    out.assumptions.append(f"no model named: {DEFAULT_MODEL} assumed")
+    out.assumptions.append(tr("no model named: {model} assumed", model=DEFAULT_MODEL))
     return {"model": DEFAULT_MODEL}
 
 
@@ -162,14 +164,14 @@ def _optimize(intent: Intent, out: Plan) -> None:
         args["itl_deadline_ms"] = intent.deadline_ms
         args["latency_metric"] = intent.latency_metric or "p99"
         if intent.latency_metric is None:
-            out.assumptions.append("the latency deadline is read as a p99 inter-token latency")
+            out.assumptions.append(tr("the latency deadline is read as a p99 inter-token latency"))
     out.calls.append(Call(name="recommend_config", arguments=args))
     if model.get("model"):
         out.calls.append(Call(name="lookup_measurement", arguments={"gpu": gpu, "model": model["model"], "engine": engine}))
 
 
 def _default_use_case(intent: Intent, out: Plan) -> str:
-    out.assumptions.append("use case not stated: online API serving assumed")
+    out.assumptions.append(tr("use case not stated: online API serving assumed"))
     return "api"
 
 
@@ -178,7 +180,7 @@ def _diagnose(intent: Intent, out: Plan) -> None:
     model = _model(intent, out)["model"]
     precision = intent.precision
     if precision is None:
-        out.assumptions.append("precision not stated: FP16 assumed")
+        out.assumptions.append(tr("precision not stated: FP16 assumed"))
         precision = "fp16"
     args: dict[str, Any] = {"gpu": gpu, "model": model, "precision": precision, "batch_size": intent.batch_size,
                             "load_in_8bit": "load_in_8bit=True" in intent.flags or None,
@@ -232,20 +234,21 @@ def _estimate(intent: Intent, out: Plan) -> None:
     if volume is not None:
         args[volume[0]] = volume[1]
         if intent.period_assumed:
-            out.assumptions.append("no period stated for the volume: read as per month")
+            out.assumptions.append(tr("no period stated for the volume: read as per month"))
     elif intent.kind == "LOOKUP":
         args["requests_total"] = 1
-        out.assumptions.append("one request: the figures below are for a single request")
+        out.assumptions.append(tr("one request: the figures below are for a single request"))
     else:
         args["requests_per_month"] = DEFAULT_REQUESTS_PER_MONTH
-        out.assumptions.append(f"no request volume stated: {DEFAULT_REQUESTS_PER_MONTH} requests per month assumed")
+        out.assumptions.append(tr("no request volume stated: {n} requests per month assumed", n=DEFAULT_REQUESTS_PER_MONTH))
     args["tokens_per_request"] = intent.tokens_per_request or DEFAULT_TOKENS_PER_REQUEST
     if intent.tokens_per_request is None:
-        out.assumptions.append(f"{DEFAULT_TOKENS_PER_REQUEST} generated tokens per request assumed")
+        out.assumptions.append(tr("{n} generated tokens per request assumed", n=DEFAULT_TOKENS_PER_REQUEST))
     default_region = "china" if intent.language == "zh" else "us"  # the question's language as the best hint
     args["region"] = intent.region or default_region
     if intent.region is None:
-        out.assumptions.append(f"no region stated: {'China' if default_region == 'china' else 'US'} grid and price assumed")
+        out.assumptions.append(tr("no region stated: China grid and price assumed") if default_region == "china" else
+                               tr("no region stated: US grid and price assumed"))
     if intent.usd_per_kwh is not None:
         args["usd_per_kwh"] = intent.usd_per_kwh
     for name in ("pue", "grid_gco2_per_kwh"):
@@ -259,6 +262,6 @@ def _estimate(intent: Intent, out: Plan) -> None:
 
 def _audit(intent: Intent, out: Plan) -> None:
     if not intent.code:
-        out.notes.append("no code was found in the question (paste it in a ``` block or pass --file)")
+        out.notes.append(tr("no code was found in the question (paste it in a ``` block or pass --file)"))
         return
     out.calls.append(Call(name="audit_code", arguments={"source": intent.code, "filename": intent.code_name or CODE_NAME}))

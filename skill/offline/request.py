@@ -116,13 +116,14 @@ def _norm(value: Any) -> Any:
 
 def not_used(question: str, request: Any, arguments: list[dict[str, Any]]) -> list[str]:
     """A note for every stated number no tool call carries: what it was read as and why it is not used."""
+    from ecocompute.i18n import tr
     from ecocompute.input_grounding import unused
 
     named = {float(v): k for k, v in stated(request).items() if isinstance(v, int | float) and not isinstance(v, bool)}
     notes = []
     for m in unused(question, arguments):
         field = named.get(m.value)
-        why = (f"read as {field.replace('_', ' ')}, which the tools called for this question do not take" if field else
-               "the engine could not read what it counts, so it was not passed to a tool")
-        notes.append(f"{m.text.strip()} (stated in the question) is not used: {why}")
+        why = (tr("read as {field}, which the tools called for this question do not take", field=field.replace("_", " ")) if field
+               else tr("the engine could not read what it counts, so it was not passed to a tool"))
+        notes.append(tr("{number} (stated in the question) is not used: {why}", number=m.text.strip(), why=why))
     return notes

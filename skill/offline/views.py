@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecocompute.i18n import tr
 from ecocompute.prompting import format_number, format_pct
 
 PRECISION_LABEL = {"fp16": "FP16", "bf16": "BF16", "fp8": "FP8", "fp32": "FP32", "nf4": "NF4", "nf4_dq": "NF4 + double quant",
@@ -166,7 +167,7 @@ def _paradoxes(table: dict[str, Any]) -> list[str]:
 
 def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: list[str]) -> str:
     groups = [g for g in data.get("groups", []) if len({e["row"]["gpu"] for e in g["entries"]} & set(asked)) >= min(2, len(asked))]
-    lines = [f"## Comparison: {data['model']} across {', '.join(asked)}", ""]
+    lines = [tr("## Comparison: {model} across {gpus}", model=data["model"], gpus=", ".join(asked)), ""]
     recs = []
     for g in groups[:4]:
         entries = [e for e in g["entries"] if e["row"]["gpu"] in asked]
@@ -184,15 +185,15 @@ def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: lis
         recs.append(f"{head} {label(g['precision'])} batch {g['batch_size']}: lowest energy per token on {best['gpu']} "
                     f"({best['num_gpus']} GPUs, {format_number(best['energy_j_per_1k_tok'])} J per 1k tokens, {best['row_id']}).")
     if not groups:
-        lines += ["No group of comparable rows (same dataset, engine, energy basis, precision and batch) holds these GPUs.", ""]
-    lines += ["## Recommendation", ""] + [f"- {r}" for r in recs or ["No measured comparison; see the rows that are not comparable."]]
+        lines += [tr("No group of comparable rows (same dataset, engine, energy basis, precision and batch) holds these GPUs."), ""]
+    lines += ["## " + tr("Recommendation"), ""] + [f"- {r}" for r in recs or [tr("No measured comparison; see the rows that are not comparable.")]]
     warn = data.get("warnings", []) + [n for n in data.get("not_comparable", []) if n.split(" ")[0] in asked][:6]
-    lines += ["", "## Paradox Warnings", ""] + [f"- {w}" for w in warn or ["None for this comparison."]]
+    lines += ["", "## " + tr("Paradox Warnings"), ""] + [f"- {w}" for w in warn or [tr("None for this comparison.")]]
     return "\n".join(lines)
 
 
 def cross_regime_heading(model: str, gpus: list[str]) -> str:
-    return f"## Comparison: {model} on {', '.join(gpus)} (different regimes)"
+    return tr("## Comparison: {model} on {gpus} (different regimes)", model=model, gpus=", ".join(gpus))
 
 
 def regime_rows_markdown(data: dict[str, Any]) -> str:
@@ -243,7 +244,7 @@ def _scenario(name: str, c: dict[str, Any], regimes: dict[str, str]) -> dict[str
 def tail_markdown(tail: dict[str, Any]) -> str:
     out = ""
     if tail["assumptions"]:
-        out += "\n**Assumptions:** " + "; ".join(tail["assumptions"]) + ".\n"
+        out += "\n" + tr("**Assumptions:**") + " " + "; ".join(tail["assumptions"]) + ".\n"
     return out + "\n---\n" + tail["footer"] + "\n"
 
 
