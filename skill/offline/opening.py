@@ -89,7 +89,7 @@ def _estimate(plan: Plan, data: dict[str, Any]) -> str:
         text += (tr("; the recommended configuration would save {kwh} kWh", kwh=format_number(saving["kwh_per_month"]))
                  + (tr(" and ${usd}", usd=format_number(saving["cost_usd_per_month"])) if saving.get("cost_usd_per_month") is not None else "")
                  + (tr(" for the job") if period == "total" else tr(" per month")))
-    return text + "."
+    return text + tr(".")
 
 
 def _baseline_rows(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -169,4 +169,4 @@ def _lookup(plan: Plan, lookups: list[Any]) -> str:
         text += tr("; the data records the total of all GPUs, not a per-GPU figure")
     if len(rows) > 1:
         text += tr("; more measured rows below")
-    return text + "."
+    return text + tr(".")
