@@ -53,10 +53,6 @@ OTHER_ENGINES = ((r"sglang", "SGLang"), (r"\bTGI\b|text[\s-]generation[\s-]infer
 LATENCY_WORD = re.compile(r"latency|ITL|inter[\s-]token|TPOT|deadline|SLO|延迟|时延|每\s*token", _I)
 MILLISECONDS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:ms|毫秒|milliseconds?)" + _E, _I)
 
-_NUM = r"(?P<n>(?:(?<![\w.])[-−])?\d[\d,]*(?:\.\d+)?\s*(?:k|K|M|m|million|thousand|billion|万|亿|千|百万)?)"
-VOLUME = re.compile(_NUM + r"\s*(?:requests?|queries|calls|prompts|conversations|generations|inferences)" + _E, _I)
-VOLUME_ZH = re.compile(r"(?P<n>(?:(?<![\w.])[-−])?\d[\d,]*(?:\.\d+)?\s*(?:万|亿|千|百万|k|K|M)?|[一二两三四五六七八九十百千]+(?:万|亿))\s*(?:次|个)?\s*(?:请求|调用|查询|推理)")
-PER_DAY = re.compile(r"per\s*day|a\s*day|/\s*day|daily|each\s*day|every\s*day|每天|每日|日均|一天|/天", _I)
 TOKENS_PER_REQUEST = (
     re.compile(r"(\d[\d,]*(?:\.\d+)?\s*[kK]?)\s*(?:output\s+|generated\s+|new\s+)?tokens?\s*(?:per|each|/|an?|every)\s*(?:request|query|call|response|answer)", _I),
     re.compile(r"(?:每次|每个|每条)(?:请求|调用|回答|回复)?\s*(?:生成|输出)?\s*(?:约|大约)?\s*(\d[\d,]*)\s*(?:个)?\s*tokens?", _I),

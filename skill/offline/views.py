@@ -249,7 +249,8 @@ def tail_markdown(tail: dict[str, Any]) -> str:
 
 
 def diagnose_context(diag: dict[str, Any], comp: dict[str, Any] | None, symptoms: list[str]) -> dict[str, Any]:
-    findings = diag.get("findings", [])
+    findings = [f for f in diag.get("findings", []) if _fits(f, symptoms)]
+    diag = {**diag, "primary_pattern": findings[0]["pattern"] if findings else "none"}
     main = findings[0] if findings else None
     precision_of = _row_precisions(comp)
     evidence = _compare_evidence(comp)
@@ -257,9 +258,12 @@ def diagnose_context(diag: dict[str, Any], comp: dict[str, Any] | None, symptoms
         obs = diag["observed"]
         evidence.append(figure(f"Your observed energy per 1k tokens ({obs['formula']})", obs["energy_j_per_1k_tok"], "J",
                                obs["basis"], "diagnose", []))
+    deltas = (main or {}).get("expected_improvement", [])[:6]
     improvement = [figure(_delta_label(d, precision_of), d["pct"], "% energy per token", d["basis"], "diagnose", d["row_ids"])
-                   for d in (main or {}).get("expected_improvement", [])[:6]]
+                   for d in deltas if d.get("pct") is not None and d["pct"] < 0]  # only a reduction is an improvement
     warnings = list(diag.get("warnings", []))
+    warnings += [tr("Not an improvement: {change} changes energy per token by {pct} ({rows})", change=_delta_label(d, precision_of),
+                    pct=format_pct(d["pct"]), rows=", ".join(d["row_ids"])) for d in deltas if d.get("pct") is not None and d["pct"] >= 0]
     warnings += [f"Also matched: {PATTERN_TITLE[f['pattern']]} ({f['confidence']} confidence). {f['explanation']}" for f in findings[1:]]
     ctx = {"symptoms": ", ".join(symptoms) or None,
            "diagnosis": PATTERN_TITLE[diag.get("primary_pattern", "none")],
@@ -284,6 +288,11 @@ FIXES = {
                                 "continuous-batching engine such as vLLM."],
     "power_not_energy": ["Judge configurations by energy per token (power divided by throughput), not by power draw alone."],
 }
+
+
+def _fits(finding: dict[str, Any], symptoms: list[str]) -> bool:
+    """"Lower power mistaken for lower energy" fits only on evidence: measured pairs, or lower power reported."""
+    return finding["pattern"] != "power_not_energy" or finding["confidence"] != "low" or "lower power" in symptoms
 
 
 def _row_precisions(comp: dict[str, Any] | None) -> dict[str, str]:
