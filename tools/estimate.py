@@ -16,6 +16,7 @@ from ecocompute.tools import volume as vol
 from ecocompute.tools.common import Basis, pct_change, row_order
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.names import precision_key
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.recommend import UseCase, recommend_config
 
@@ -103,6 +104,8 @@ def estimate_cost(
     deployment: Annotated[Deployment, Field(description="Sets the PUE default")] = "cloud",
     use_case: Annotated[UseCase, Field(description="For the optimised configuration")] = "api",
     engine: Annotated[str | None, Field(description="transformers or vllm; null = transformers if measured")] = None,
+    target_precision: Annotated[str | None, Field(description="Compare with this precision instead of the recommendation")] = None,
+    target_batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Compare with this batch size instead")] = None,
 ) -> EstimateResult:
     """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
     assumed_tokens = tokens_per_request is None
@@ -130,7 +133,8 @@ def estimate_cost(
         warnings.append(f"No grid intensity for region {region!r} in the data; give grid_gco2_per_kwh for CO2.")
     args = (monthly, tokens_per_request, price, grid, factor)
     current = _estimate(q, q.precision, batch_size, *args)
-    optimised, savings = _optimised(q, use_case, current, args, warnings)
+    target = (target_precision, target_batch_size) if target_precision or target_batch_size else None
+    optimised, savings = _optimised(q, use_case, current, args, warnings, target)
     current, optimised = (_with_periods(c, one_off, factor, grid) if c else None for c in (current, optimised))
     return EstimateResult(inputs=inputs, formula=FORMULA + "; " + vol.FORMULA, current=current, optimised=optimised, savings=savings,
                           assumptions=assumptions, warnings=warnings)
@@ -228,7 +232,13 @@ def _by_size(q: Query, engine: str, prec: str, bs: int):
             f"not measured; scaled from {anchor.model} ({anchor.row_id}, {anchor.params_b:g}B, batch {anchor.batch_size}) by parameter count; range x0.5 to x2", [])
 
 
-def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple, warnings: list[str]):
+def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple, warnings: list[str],
+               target: tuple[str | None, int | None] | None = None):
+    """The recommended configuration (or the user's named target) and the saving against the current one."""
+    if target is not None:
+        precision = precision_key(target[0]) if target[0] else current.precision
+        opt = _estimate(q, precision, target[1] or current.batch_size, *args)
+        return opt, _savings(current, opt, warnings)
     try:
         rec = recommend_config(gpu=q.gpu, model=q.model or q.model_given, use_case=use_case, engine=current.engine)
     except ToolInputError as exc:
@@ -238,12 +248,16 @@ def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple
         warnings.append("No optimised configuration: " + "; ".join(rec.warnings[:1]))
         return None, None
     opt = _estimate(q, rec.precision, rec.batch_size, *args)
+    return opt, _savings(current, opt, warnings)
+
+
+def _savings(current: ConfigEstimate, opt: ConfigEstimate, warnings: list[str]) -> Savings | None:
     if current.kwh_per_month is None or opt.kwh_per_month is None:
-        return opt, None
+        return None
     if opt.kwh_per_month >= current.kwh_per_month:
-        warnings.append(f"The recommended configuration ({opt.precision}, batch {opt.batch_size}, {opt.basis}) shows no saving "
+        warnings.append(f"The compared configuration ({opt.precision}, batch {opt.batch_size}, {opt.basis}) shows no saving "
                         "over the current one in the data; keep the current configuration or measure both.")
-        return opt, None
+        return None
     both_measured = current.basis == opt.basis == "measured"
     same = both_measured and load().row(current.row_ids[0]).experiment == load().row(opt.row_ids[0]).experiment
     kwh = _r(current.kwh_per_month - opt.kwh_per_month)
@@ -255,4 +269,4 @@ def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple
         note=("both rows from one experiment" if same else
               f"current is {current.basis}, optimised is {opt.basis}" + ("" if both_measured else "") + "; the difference is indicative, not a measured saving"),
     )
-    return opt, sav
+    return sav

@@ -84,9 +84,13 @@ def _estimate(plan: Plan, data: dict[str, Any]) -> str:
     if not parts:
         return tr("No estimate in the asked unit: the tool returned none for {where}.", where=where)
     text = tr("**{values} {period}** for {where}", values=" / ".join(parts), period=tr(PERIOD_WORD[period]), where=where)
-    saving = data.get("savings")
-    if plan.kind == "SAVING" and saving:
-        text += (tr("; the recommended configuration would save {kwh} kWh", kwh=format_number(saving["kwh_per_month"]))
+    saving, opt = data.get("savings"), data.get("optimised")
+    if plan.kind == "SAVING" and opt and not saving:
+        text += tr("; {precision}, batch {batch} shows no saving over it in the data (see the warnings)",
+                   precision=label(opt["precision"]), batch=opt["batch_size"])
+    if plan.kind == "SAVING" and opt and saving:
+        text += (tr("; {precision}, batch {batch} would save {kwh} kWh", precision=label(opt["precision"]), batch=opt["batch_size"],
+                    kwh=format_number(saving["kwh_per_month"]))
                  + (tr(" and ${usd}", usd=format_number(saving["cost_usd_per_month"])) if saving.get("cost_usd_per_month") is not None else "")
                  + (tr(" for the job") if period == "total" else tr(" per month")))
     return text + tr(".")

@@ -251,6 +251,11 @@ def _estimate(intent: Intent, out: Plan) -> None:
                                tr("no region stated: US grid and price assumed"))
     if intent.usd_per_kwh is not None:
         args["usd_per_kwh"] = intent.usd_per_kwh
+    if intent.kind == "SAVING":  # the saving of the switch the user named, not of the recommendation
+        if len(intent.batch_sizes) > 1:
+            args["batch_size"], args["target_batch_size"] = intent.batch_sizes[0], intent.batch_sizes[1]
+        if len(intent.precisions) > 1:
+            args["precision"], args["target_precision"] = intent.precisions[0], intent.precisions[1]
     for name in ("pue", "grid_gco2_per_kwh"):
         if getattr(intent, name) is not None:
             args[name] = getattr(intent, name)
