@@ -43,7 +43,8 @@ EXPERIMENTS: dict[tuple[str, str | None], str] = {
 COLUMNS = [
     "row_id", "experiment", "role", "energy_basis", "engine", "engine_version", "dataset",
     "gpu", "gpu_name", "model", "hf_id", "params_b", "activated_params_b", "precision",
-    "batch_size", "achieved_batch", "num_gpus", "tensor_parallel", "max_new_tokens",
+    "batch_size", "achieved_batch", "num_gpus", "tensor_parallel", "expert_parallel", "data_parallel",
+    "architecture", "repeat_index", "repeat_total", "max_new_tokens",
     "throughput_tok_s", "throughput_std", "power_w", "power_std", "energy_j_per_1k_tok",
     "energy_std", "energy_j_per_request", "median_itl_ms", "p99_itl_ms", "gpu_util_pct",
     "peak_vram_gb", "n_runs", "cv_pct", "perplexity_wikitext2", "source_repo", "source_path", "source_commit",
@@ -96,7 +97,30 @@ def _serving(src: Path) -> list[dict[str, str]]:
             "role": _token(row["notes"], "role"), "energy_basis": _token(row["notes"], "energy_basis"),
             "batch_size": row["max_num_seqs"], "achieved_batch": row["avg_batch_size"],
             "max_new_tokens": row["avg_output_tokens"], "power_w": row["power_w_all_gpus"],
+            **_serving_configuration(row["notes"], row["tensor_parallel"], row["num_gpus"]),
         })
+    return out
+
+
+def _serving_configuration(notes: str, tensor_parallel: str, num_gpus: str) -> dict[str, str]:
+    """Parallelism, architecture and repeat index from a serving row's notes.
+
+    `parallel=tp<T>,ep<E>,dp<D>` must agree with the tensor_parallel column, and TP x DP (x EP folded into
+    TP x DP in vLLM) must use every GPU of the run; `repeat=<i> of <n>` marks reruns of one configuration.
+    Rows without a `parallel=` token keep only their tensor_parallel column (EP and DP not recorded).
+    """
+    out = {"expert_parallel": "", "data_parallel": "", "architecture": "", "repeat_index": "", "repeat_total": ""}
+    if match := re.search(r"\bparallel=tp(\d+),ep(\d+),dp(\d+)", notes):
+        tp, ep, dp = match.groups()
+        if tp != tensor_parallel:
+            raise SystemExit(f"parallel=tp{tp} disagrees with tensor_parallel={tensor_parallel}: {notes[:80]}")
+        if int(tp) * int(dp) != int(num_gpus) and int(ep) != int(num_gpus):
+            raise SystemExit(f"parallel=tp{tp},ep{ep},dp{dp} does not cover {num_gpus} GPUs: {notes[:80]}")
+        out.update(expert_parallel=ep, data_parallel=dp)
+    if match := re.search(r"\barchitecture=([\w-]+)", notes):
+        out["architecture"] = match.group(1)
+    if match := re.search(r"\brepeat=(\d+) of (\d+)", notes):
+        out.update(repeat_index=match.group(1), repeat_total=match.group(2))
     return out
 
 
@@ -107,6 +131,12 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
+def _copy_grid(shared: Path) -> None:
+    """Grid intensity by country (plus World) and by cloud region, copied as curated (NOTES.md section 6)."""
+    for name in ("grid_by_country.csv", "cloud_regions.csv"):
+        shutil.copyfile(shared / name, OUT / name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
@@ -115,6 +145,7 @@ def main() -> None:
     _write(OUT / "serving_measurements.csv", _serving(shared / "serving_measurements.csv"))
     for name in ("gpus.csv", "grid_and_prices.csv", "inconsistencies.csv", "fitted_curves.csv"):
         shutil.copyfile(shared / name, OUT / name)
+    _copy_grid(shared)
     print(f"wrote {OUT}")
 
 

@@ -16,8 +16,8 @@ from ecocompute.messages import (
     Transcript,
 )
 from ecocompute.providers.base import Model
-from ecocompute.registry import TOOLS, ToolOutcome, ToolSpec, run_tool
-from ecocompute.schemas import drop_default_nulls
+from ecocompute.registry import TOOLS, ToolOutcome, ToolSpec, failed, run_tool
+from ecocompute.tools.errors import ErrorCode, ToolInputError
 
 DEFAULT_MAX_TURNS = 8
 
@@ -87,18 +87,18 @@ def _run_call(call: ToolCall, offered: dict[str, ToolSpec], turn: int) -> ToolRu
     spec = offered.get(call.name)
     if spec is None:
         known = ", ".join(offered) or "none"
-        outcome = _input_error(call, f"Unknown tool {call.name!r}. Tools: {known}.")
+        outcome = _input_error(call, f"Unknown tool {call.name!r}. Tools: {known}.", "unknown_tool")
     elif call.argument_error is not None:
         outcome = _input_error(
             call, f"Arguments for {call.name} are {call.argument_error}; send one JSON object."
         )
     else:
-        outcome = run_tool(call.name, drop_default_nulls(spec, call.arguments))
+        outcome = run_tool(spec, call.arguments)  # the spec offered, not a global name
     result = ToolResult(
         call_id=call.id, name=call.name, content=outcome.as_text(), is_error=outcome.is_error
     )
     return ToolRun(turn=turn, call=call, result=result, seconds=perf_counter() - start)
 
 
-def _input_error(call: ToolCall, sentence: str) -> ToolOutcome:
-    return ToolOutcome(name=call.name, is_error=True, error=sentence)
+def _input_error(call: ToolCall, sentence: str, code: ErrorCode = "invalid_arguments") -> ToolOutcome:
+    return failed(call.name, ToolInputError(sentence, code=code))

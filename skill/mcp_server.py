@@ -49,7 +49,7 @@ class _AnyArguments(ArgModelBase):
 
 def _tool(spec: ToolSpec) -> Tool:
     async def call(**arguments: Any) -> CallToolResult:
-        outcome = await anyio.to_thread.run_sync(run_tool, spec.name, arguments)
+        outcome = await anyio.to_thread.run_sync(run_tool, spec, arguments)  # the spec given, not a global name
         if outcome.is_error:
             return CallToolResult(content=[TextContent(type="text", text=outcome.error or "")], is_error=True)
         text = TextContent(type="text", text=outcome.as_text())

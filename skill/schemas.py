@@ -1,8 +1,10 @@
 """Tool schemas for every surface, rendered from the registry's `ToolSpec` (never hand-written).
 
-`strict_schema` adapts pydantic's JSON schema to OpenAI strict mode (the strictest common subset:
-every object closed, every property required, optionals nullable, `$ref`s inlined, validation
-keywords moved into the description); the registry still validates every call.
+Every schema states what the validator enforces: types, enums, bounds and nullability (an optional
+argument is nullable everywhere, and null means its default). `strict_schema` adapts pydantic's JSON
+schema to OpenAI strict mode: every object closed, every property required, `$ref`s inlined. Strict
+mode takes numeric and array bounds and `pattern` as keywords (the OpenAI SDK's own strict tools send
+`minimum`, `maximum`, `maxItems`); the few keywords it rejects are moved into the description.
 """
 
 from __future__ import annotations
@@ -12,21 +14,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-# Keywords strict mode (and several OpenAI-compatible servers) reject; the registry enforces them.
-_CONSTRAINTS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-)
+# Keywords strict mode rejects; the registry still enforces them, so the description states them.
+DESCRIBED_ONLY = ("minLength", "maxLength", "format", "uniqueItems")
 _DROPPED = ("title", "default", "examples", "$defs", "definitions")
 
 
@@ -72,7 +61,7 @@ def _is_nullable(node: Mapping[str, Any]) -> bool:
 
 
 def _describe_constraints(node: dict[str, Any]) -> dict[str, Any]:
-    found = {k: node.pop(k) for k in _CONSTRAINTS if k in node}
+    found = {k: node.pop(k) for k in DESCRIBED_ONLY if k in node}
     default = node.get("default")
     notes = [f"{k}={json.dumps(v)}" for k, v in found.items()]
     if default is not None:
@@ -190,21 +179,3 @@ def export_all(fmt: str, specs: Iterable[SchemaSource] | None = None) -> list[di
 
         specs = TOOLS
     return [render(spec) for spec in specs]
-
-
-def drop_default_nulls(spec: SchemaSource, arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """Strict mode makes defaulted parameters nullable; a null there means "use the default"."""
-    schema = spec.input_schema()
-    props = schema.get("properties", {})
-    required = set(schema.get("required", []))
-    resolved = {name: _inline(prop, schema) for name, prop in props.items()}
-    return {
-        key: value
-        for key, value in arguments.items()
-        if not (
-            value is None
-            and key in resolved
-            and key not in required
-            and not _is_nullable(resolved[key])
-        )
-    }

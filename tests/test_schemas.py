@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field
 from ecocompute.registry import TOOLS, ToolSpec
 from ecocompute.schemas import (
     RENDERERS,
-    drop_default_nulls,
     export_all,
     strict_schema,
     to_anthropic,
@@ -50,13 +49,7 @@ def sample_tool(
     return Answer(ok=True)
 
 
-def _spec_for(func: Any, name: str) -> ToolSpec:
-    spec = ToolSpec(name, "unused:unused")
-    spec.__dict__["func"] = func  # fill the cached_property: the function lives in this test
-    return spec
-
-
-SAMPLE = _spec_for(sample_tool, "sample_tool")
+SAMPLE = ToolSpec.from_function(sample_tool)
 
 
 def _resolvable_specs() -> list[Any]:
@@ -125,7 +118,7 @@ def test_every_rendering_agrees_with_the_signature(spec: ToolSpec) -> None:
         assert list(props) == list(signature), surface
         for name, (kinds, needed) in signature.items():
             rendered = _schema_types(props[name])
-            if strict and not needed:
+            if not needed:  # null means the default, on every surface
                 assert rendered - {"null"} == kinds - {"null"} and "null" in rendered, (surface, name)
             else:
                 assert rendered == kinds, (surface, name, rendered, kinds)
@@ -152,7 +145,7 @@ def _walk(node: Any, path: str = "$"):
 def test_strict_schema_obeys_strict_mode_rules(spec: ToolSpec) -> None:
     schema = strict_schema(spec)
     assert schema["type"] == "object"
-    banned = {"$ref", "$defs", "default", "title", "minimum", "maximum", "pattern", "format"}
+    banned = {"$ref", "$defs", "default", "title", "format", "minLength", "maxLength", "uniqueItems"}
     for path, node in _walk(schema):
         assert not banned & set(node), (path, banned & set(node))
         if node.get("type") == "object" or "properties" in node:
@@ -160,12 +153,12 @@ def test_strict_schema_obeys_strict_mode_rules(spec: ToolSpec) -> None:
             assert node["required"] == list(node["properties"]), path
 
 
-def test_strict_schema_keeps_constraints_and_defaults_as_description() -> None:
+def test_strict_schema_keeps_bounds_as_keywords_and_states_defaults() -> None:
     props = strict_schema(SAMPLE)["properties"]
     batch = props["batch_size"]
     assert batch["anyOf"][1] == {"type": "null"}
-    assert "minimum=1" in batch["anyOf"][0]["description"]
-    assert "null means default 1" in batch["anyOf"][0]["description"]
+    assert batch["anyOf"][0]["minimum"] == 1 and batch["anyOf"][0]["maximum"] == 4096
+    assert "null means default 1" in batch["description"]
     assert props["precision"]["anyOf"][0]["enum"] == ["fp16", "nf4", "int8_default"]
     nested = props["window"]["anyOf"][0]
     assert nested["required"] == ["start", "end"] and nested["additionalProperties"] is False
@@ -190,7 +183,7 @@ def test_renderers_carry_name_and_first_docstring_paragraph() -> None:
 def test_anthropic_and_mcp_keep_defaults_and_real_required() -> None:
     schema = to_anthropic(SAMPLE)["input_schema"]
     assert schema["properties"]["batch_size"]["default"] == 1
-    assert schema["properties"]["batch_size"]["minimum"] == 1
+    assert schema["properties"]["batch_size"]["anyOf"][0]["minimum"] == 1
     assert schema["required"] == ["gpu", "precision"]
     assert to_mcp(SAMPLE)["inputSchema"] == schema
 
@@ -202,15 +195,18 @@ def test_strict_schema_is_pure() -> None:
     assert json.dumps(SAMPLE.input_schema(), sort_keys=True) == before
 
 
-def test_drop_default_nulls_only_drops_nulls_the_signature_cannot_take() -> None:
-    args = {"gpu": "A800", "precision": None, "batch_size": None, "share": None, "title": None}
-    assert drop_default_nulls(SAMPLE, args) == {"gpu": "A800", "precision": None, "title": None}
-
-
-def test_strict_nulls_for_defaults_validate_after_dropping() -> None:
-    args = drop_default_nulls(SAMPLE, {"gpu": "A800", "precision": "nf4", "batch_size": None,
-                                       "title": None, "window": None, "regions": None, "share": None})
+def test_null_means_default_in_the_spec() -> None:
+    args = {"gpu": "A800", "precision": "nf4", "batch_size": None, "title": None, "window": None,
+            "regions": None, "share": None}
+    parsed = SAMPLE.parse(args)
+    assert (parsed.batch_size, parsed.share, parsed.title) == (1, 0.5, None)
     assert SAMPLE.call(args) == Answer(ok=True)
+
+
+def test_a_bound_is_a_keyword_on_every_surface() -> None:
+    for render in (to_openai_chat, to_openai_responses, to_anthropic, to_mcp):
+        text = json.dumps(render(SAMPLE))
+        assert '"minimum": 1' in text and '"maximum": 4096' in text, render.__name__
 
 
 def test_export_all_renders_given_specs_and_refuses_unknown_formats() -> None:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ecocompute.tools.dataset import Measurement, Source
+from ecocompute.tools.dataset import Measurement, Run, Source
 
 Basis = Literal["measured", "derived", "interpolated", "extrapolated", "unavailable"]
 INT8_PURE_CAVEAT = (
@@ -47,13 +47,22 @@ class RowView(BaseModel):
     identity_check: str
     source: Source
     power_w_per_gpu: float | None = None  # derived: power_w (all GPUs) / num_gpus, multi-GPU rows only
+    parallel: str | None = None  # serving: "TP1, EP4, DP1" (tensor, expert, data parallel sizes)
+    architecture: str | None = None  # Dense, MoE, Mamba-Transformer where the source says
+    activated_params_b: float | None = None  # MoE: parameters active per token (params_b = total, stored)
+    runs: list[Run] = []  # a mean over reruns of one configuration: every run's values
+    spread_pct: float | None = None  # reruns: (highest - lowest) / lowest energy per token x 100
+
+
+_DERIVED_VIEW_FIELDS = {"basis", "regime", "identity_check", "power_w_per_gpu", "parallel", "spread_pct"}
 
 
 def view(m: Measurement) -> RowView:
-    """The public view of a measurement row."""
-    data = m.model_dump(include=set(RowView.model_fields) - {"basis", "regime", "identity_check", "power_w_per_gpu"})
+    """The public view of a measurement row (a mean over reruns is `derived`, with each run kept)."""
+    data = m.model_dump(include=set(RowView.model_fields) - _DERIVED_VIEW_FIELDS)
     per_gpu = round(m.power_w / m.num_gpus, 1) if m.power_w and m.num_gpus > 1 else None
-    return RowView(**data, regime=m.regime, identity_check=m.identity, power_w_per_gpu=per_gpu)
+    return RowView(**data, basis="derived" if m.runs else "measured", regime=m.regime, identity_check=m.identity,
+                   power_w_per_gpu=per_gpu, parallel=m.parallel, spread_pct=m.spread_pct)
 
 
 class Delta(BaseModel):
@@ -94,7 +103,18 @@ def throughput_delta(new: Measurement, old: Measurement) -> Delta | None:
 
 
 def identity_warnings(rows: Iterable[Measurement]) -> list[str]:
-    return [f"{m.row_id}: energy identity check {m.identity}" for m in rows if not m.identity_ok]
+    """Data-quality warnings for the rows used: failed identity checks, and reruns (see `repeat_warning`)."""
+    rows = list(rows)
+    return ([f"{m.row_id}: energy identity check {m.identity}" for m in rows if not m.identity_ok]
+            + [repeat_warning(m) for m in rows if m.runs])
+
+
+def repeat_warning(m: Measurement) -> str:
+    """Say that a row is a mean over reruns, with every run's value and the spread between them."""
+    values = ", ".join(f"{r.row_id} {r.energy_j_per_1k_tok:g}" for r in m.runs)
+    return (f"{m.row_id}: this configuration was measured {len(m.runs)} times ({values} J per 1k tokens); the row is "
+            f"their mean and the runs differ by {m.spread_pct:g}% ((highest - lowest) / lowest), so a single-run "
+            "row of this dataset can sit as far from a rerun.")
 
 
 def row_order(m: Measurement) -> tuple[int, int, str]:

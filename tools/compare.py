@@ -17,9 +17,10 @@ from ecocompute.tools.common import (
     throughput_delta,
     view,
 )
-from ecocompute.tools.dataset import Measurement
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.errors import not_measured
 from ecocompute.tools.query import coverage, other_rows, primary_rows, resolve
+from ecocompute.tools.serving import absent_baseline_note, gpu_count_note
 
 # Bytes per weight for the weight-memory estimate (parameters x bytes; activations and KV cache excluded).
 BYTES_PER_PARAM = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "int8_default": 1.0,
@@ -43,6 +44,8 @@ class WeightMemory(BaseModel):
 
 class PrecisionRow(BaseModel):
     precision: str
+    num_gpus: int | None = None  # GPUs of the measured run (energy counts all of them)
+    parallel: str | None = None  # serving: TP/EP/DP of the measured run
     measured: RowView | None
     delta_energy_vs_baseline: Delta | None
     delta_throughput_vs_baseline: Delta | None
@@ -58,6 +61,7 @@ class PrecisionTable(BaseModel):
     energy_basis: str
     baseline: str | None
     rows: list[PrecisionRow]
+    gpu_counts: str | None = None  # in words, when the precisions run on different GPU counts
 
 
 class CompareResult(BaseModel):
@@ -80,7 +84,7 @@ def compare_precisions(
     engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
 ) -> CompareResult:
     """COMPARE precisions for a model on a GPU: a table per experiment with energy and throughput change vs FP16 (BF16 on vLLM), weight memory, caveats."""
-    q = resolve(gpu, model, None, None, engine, sized_ok=False)
+    q = resolve(gpu, model, None, None, engine, sized_ok=False, checkpoint_decides=False)
     rows = primary_rows(q)
     if not rows:
         return CompareResult(gpu=q.gpu or gpu, model=q.model or model, batch_size=batch_size or 1, basis="unavailable",
@@ -90,12 +94,16 @@ def compare_precisions(
     at_bs = [m for m in engine_rows if m.batch_size == bs]
     if not at_bs:
         measured = sorted({m.batch_size for m in engine_rows if m.batch_size})
-        raise ToolInputError(f"{q.model} on {q.gpu} is not measured at batch size {bs}; measured batch sizes: {measured}.")
+        raise not_measured(f"{q.model} on {q.gpu} is not measured at batch size {bs}; measured batch sizes: {measured}.",
+                           "batch_size", bs, measured)
     tables = [_table(exp, [m for m in at_bs if m.experiment == exp], q.model_params_b or at_bs[0].params_b)
               for exp in sorted({m.experiment for m in at_bs}, key=lambda e: -len({m.precision for m in at_bs if m.experiment == e}))]
     conflicts = [f"{o.row_id} ({o.source.path}@{o.source.commit}) gives {o.energy_j_per_1k_tok} J/1k for {o.precision}: {o.notes.split(';', 2)[-1].strip()[:200]}"
                  for o in other_rows(q.model_copy(update={"batch_size": bs}), at_bs)]
     warnings = identity_warnings(at_bs)
+    if at_bs[0].engine == "vllm":  # the serving baseline is bf16; say why it is missing
+        note = absent_baseline_note(at_bs, "bf16", q.model_params_b, load().gpus[q.gpu].vram_gb)
+        warnings += [note] if note else []
     if len(tables) > 1:
         warnings.append("Several experiments measured this configuration; percentages are computed within each table only.")
     return CompareResult(gpu=q.gpu, model=q.model, batch_size=bs, basis="measured", tables=tables,
@@ -103,15 +111,18 @@ def compare_precisions(
 
 
 def _table(experiment: str, rows: list[Measurement], params_b: float | None) -> PrecisionTable:
-    by_prec: dict[str, Measurement] = {}
+    by_setup: dict[tuple[str, int], Measurement] = {}  # one row per precision and GPU count
     for m in sorted(rows, key=row_order):
-        by_prec.setdefault(m.precision, m)
-    base = by_prec.get("fp16") or by_prec.get("bf16")
-    wanted = [p for p in ORDER if p in by_prec or (rows[0].engine == "transformers" and p in ("fp16", "nf4", "int8_default", "int8_pure"))]
+        by_setup.setdefault((m.precision, m.num_gpus), m)
+    base = next((by_setup[k] for k in sorted(by_setup, key=lambda k: k[1]) if k[0] == "fp16"), None) or next(
+        (by_setup[k] for k in sorted(by_setup, key=lambda k: k[1]) if k[0] == "bf16"), None)
+    wanted = [p for p in ORDER if any(k[0] == p for k in by_setup) or (rows[0].engine == "transformers" and p in ("fp16", "nf4", "int8_default", "int8_pure"))]
+    setups = [(p, by_setup.get((p, n))) for p in wanted for n in (sorted(k[1] for k in by_setup if k[0] == p) or [None])]
     return PrecisionTable(
         experiment=experiment, engine=rows[0].engine, energy_basis=rows[0].energy_basis,
         baseline=base.row_id if base else None,
-        rows=[_row(p, by_prec.get(p), base, params_b) for p in wanted],
+        rows=[_row(p, m, base, params_b) for p, m in setups],
+        gpu_counts=gpu_count_note([m for _, m in setups if m], base),
     )
 
 
@@ -124,7 +135,8 @@ def _row(precision: str, m: Measurement | None, base: Measurement | None, params
     if m and base and m is not base and m.perplexity_wikitext2 and base.perplexity_wikitext2:
         ppl = round(m.perplexity_wikitext2 - base.perplexity_wikitext2, 3)
     return PrecisionRow(
-        precision=precision, measured=view(m) if m else None,
+        precision=precision, num_gpus=m.num_gpus if m else None, parallel=m.parallel if m else None,
+        measured=view(m) if m else None,
         delta_energy_vs_baseline=energy_delta(m, base) if m and base and m is not base else None,
         delta_throughput_vs_baseline=throughput_delta(m, base) if m and base and m is not base else None,
         weight_memory=memory, quality_caveat=CAVEATS.get(precision), perplexity_delta_vs_baseline=ppl,

@@ -31,6 +31,19 @@ class Source(BaseModel):
     section: str
 
 
+class Run(BaseModel):
+    """One run of a configuration that the source measured more than once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row_id: str
+    energy_j_per_1k_tok: float | None
+    throughput_tok_s: float | None
+    power_w: float | None
+    median_itl_ms: float | None
+    p99_itl_ms: float | None
+
+
 class Measurement(BaseModel):
     """One measured configuration from one source (see references/data/README.md for units)."""
 
@@ -54,6 +67,11 @@ class Measurement(BaseModel):
     achieved_batch: float | None
     num_gpus: int
     tensor_parallel: int | None
+    expert_parallel: int | None = None
+    data_parallel: int | None = None
+    architecture: str | None = None
+    repeat_index: int | None = None
+    repeat_total: int | None = None
     max_new_tokens: float | None
     throughput_tok_s: float | None
     throughput_std: float | None
@@ -72,6 +90,7 @@ class Measurement(BaseModel):
     source: Source
     notes: str
     identity: str = "not checked"
+    runs: tuple[Run, ...] = ()  # a mean over reruns of one configuration: each run's values (empty otherwise)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -83,8 +102,37 @@ class Measurement(BaseModel):
         return "serving_steady_state" if self.engine != "transformers" else "transformers_eager"
 
     @property
+    def parallel(self) -> str | None:
+        """Parallelism of a multi-GPU serving run, e.g. "TP1, EP4, DP1"; None when not recorded."""
+        if self.engine == "transformers" or self.tensor_parallel is None:
+            return None
+        if self.expert_parallel is None:  # older rows record TP only; EP and DP follow where nothing else fits
+            if self.num_gpus == 1 or (not self.is_moe and self.tensor_parallel == self.num_gpus):
+                return f"TP{self.tensor_parallel}, EP1, DP1"
+            return f"TP{self.tensor_parallel} (EP and DP not recorded)"
+        return f"TP{self.tensor_parallel}, EP{self.expert_parallel}, DP{self.data_parallel}"
+
+    @property
+    def is_moe(self) -> bool:
+        """Mixture of experts: fewer parameters active per token than stored."""
+        return self.architecture == "MoE" or bool(
+            self.params_b and self.activated_params_b and self.activated_params_b < self.params_b)
+
+    @property
+    def configuration(self) -> tuple[object, ...]:
+        """Everything that defines a measured configuration (reruns of one share it)."""
+        return (self.experiment, self.engine, self.gpu, self.model, self.hf_id, self.precision, self.batch_size,
+                self.num_gpus, self.tensor_parallel, self.expert_parallel, self.data_parallel, self.role)
+
+    @property
     def identity_ok(self) -> bool:
         return not self.identity.startswith("failed")
+
+    @property
+    def spread_pct(self) -> float | None:
+        """For a mean over reruns: (highest - lowest) / lowest energy per token x 100."""
+        values = [r.energy_j_per_1k_tok for r in self.runs if r.energy_j_per_1k_tok]
+        return round((max(values) - min(values)) / min(values) * 100, 1) if len(values) > 1 else None
 
 
 class GpuProfile(BaseModel):
@@ -104,6 +152,8 @@ class Region(BaseModel):
 
     key: str
     label: str
+    iso3: str | None = None
+    default: bool = False
     grid_gco2_per_kwh: float | None
     usd_per_kwh: float | None
     source: str
@@ -117,18 +167,53 @@ class Dataset(BaseModel):
     regions: dict[str, Region]
 
     def row(self, row_id: str) -> Measurement:
-        """The row with this id (ids are unique; see references/data/README.md)."""
+        """The row with this id (ids are unique; a mean over reruns is "S259+S260")."""
         return self._by_id[row_id]
 
     @cached_property
     def _by_id(self) -> dict[str, Measurement]:
-        return {m.row_id: m for m in self.measurements}
+        return {m.row_id: m for m in (*self.measurements, *self._primary)}
 
     def primary(self) -> list[Measurement]:
-        return [m for m in self.measurements if m.role == "primary"]
+        """Primary rows, with the reruns of one configuration replaced by their mean (see `mean_of_runs`)."""
+        return list(self._primary)
+
+    @cached_property
+    def _primary(self) -> tuple[Measurement, ...]:
+        groups: dict[tuple[object, ...], list[Measurement]] = {}
+        for m in self.measurements:
+            if m.role == "primary":
+                groups.setdefault(m.configuration if m.repeat_total else (m.row_id,), []).append(m)
+        return tuple(g[0] if len(g) == 1 else mean_of_runs(g) for g in groups.values())
 
     def flagged(self) -> list[Measurement]:
         return [m for m in self.measurements if not m.identity_ok]
+
+
+_MEAN_FIELDS = ("energy_j_per_1k_tok", "throughput_tok_s", "power_w", "median_itl_ms", "p99_itl_ms",
+                "energy_j_per_request", "achieved_batch", "max_new_tokens")
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 4) if len(known) == len(values) and known else None
+
+
+def mean_of_runs(runs: list[Measurement]) -> Measurement:
+    """One configuration measured several times: the mean of each value, with every run kept in `runs`.
+
+    The source lists these runs with identical settings; no run is preferred, so answers use the mean
+    and show each run's value and the spread (highest - lowest) / lowest.
+    """
+    ids = [m.row_id for m in runs]
+    mean = {f: _mean([getattr(m, f) for m in runs]) for f in _MEAN_FIELDS}
+    return runs[0].model_copy(update={
+        **mean, "row_id": "+".join(ids), "n_runs": len(runs), "repeat_index": None,
+        "runs": tuple(Run(**{f: getattr(m, f) for f in Run.model_fields}) for m in runs),
+        "identity": ("derived: mean of " + ", ".join(ids) + "; each run " +
+                     ("ok" if all(m.identity_ok for m in runs) else "NOT ok: " + "; ".join(m.identity for m in runs))),
+        "notes": f"mean of {len(runs)} runs of one configuration ({', '.join(ids)}); " + runs[0].notes,
+    })
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -167,26 +252,19 @@ def _gpus() -> dict[str, GpuProfile]:
                                           "idle_w": None, **v}) for k, v in merged.items()}
 
 
-REGION_ROWS = {  # our region key -> row label in grid_and_prices.csv
-    "us": "US (skill default)",
-    "china": "China (skill default)",
-    "eu": "EU Average",
-    "france": "France",
-    "norway": "Norway",
-    "india": "India",
-}
-
-
 def _regions() -> dict[str, Region]:
+    """The regions of regions.csv (key -> a row of grid_and_prices.csv), declared once there."""
     rows = {r["region"]: r for r in _rows("grid_and_prices.csv")}
     out = {}
-    for key, label in REGION_ROWS.items():
-        row = rows[label]
-        out[key] = Region(
-            key=key, label=label, grid_gco2_per_kwh=row["grid_gco2_per_kwh"] or None,
-            usd_per_kwh=row["electricity_usd_per_kwh"] or None,
+    for spec in _rows("regions.csv"):
+        row = rows[spec["row"]]
+        out[spec["key"]] = Region(
+            key=spec["key"], label=spec["row"], iso3=spec["iso3"] or None, default=spec["default"] == "yes",
+            grid_gco2_per_kwh=row["grid_gco2_per_kwh"] or None, usd_per_kwh=row["electricity_usd_per_kwh"] or None,
             source=f"{row['source_repo']}:{row['source_path']}@{row['source_commit']} ({row['source_section']})",
         )
+    if sum(r.default for r in out.values()) != 1:
+        raise ValueError("regions.csv must mark exactly one default region")
     return out
 
 

@@ -16,11 +16,11 @@ from ecocompute.tools import volume as vol
 from ecocompute.tools.common import Basis, pct_change, row_order
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.locations import GridBasis, GridUsed, resolve_location
 from ecocompute.tools.names import precision_key
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.recommend import UseCase, recommend_config
 
-Region = Literal["us", "china", "eu", "france", "norway", "india"]
 Deployment = Literal["cloud", "on_premises"]
 # The original skill's PUE defaults (references/data/grid_and_prices.csv, row "US (skill default)").
 DEFAULT_PUE = {"cloud": 1.1, "on_premises": 1.0}
@@ -79,8 +79,14 @@ class EstimateResult(BaseModel):
     current: ConfigEstimate
     optimised: ConfigEstimate | None
     savings: Savings | None
+    location: GridUsed
     assumptions: list[str]
     warnings: list[str]
+
+
+LOCATION_HELP = ("Where the power is used: country name or ISO code ('Germany', 'DE', 'DEU', '德国'), cloud region "
+                 "('gcp:europe-west4'), 'World', or 'eu'; null = the US default")
+BASIS_HELP = "Country intensity basis: codecarbon (grid_gco2_per_kwh) or ecologits; null = codecarbon; never mixed"
 
 
 def estimate_cost(
@@ -97,7 +103,8 @@ def estimate_cost(
     tokens_per_year: Annotated[float | None, Field(gt=0, le=1e17, description="Generated tokens per year")] = None,
     tokens_total: Annotated[float | None, Field(gt=0, le=1e17, description="Generated tokens of a one-off job")] = None,
     tokens_per_request: Annotated[float | None, Field(gt=0, le=1e6, description="Output tokens per request; null = 256")] = None,
-    region: Annotated[Region, Field(description="Grid and price defaults")] = "us",
+    region: Annotated[str | None, Field(description=LOCATION_HELP)] = None,
+    grid_basis: Annotated[GridBasis | None, Field(description=BASIS_HELP)] = None,
     usd_per_kwh: Annotated[float | None, Field(ge=0, le=100, description="Price override")] = None,
     grid_gco2_per_kwh: Annotated[float | None, Field(ge=0, le=5000, description="Grid intensity override")] = None,
     pue: Annotated[float | None, Field(ge=1, le=5, description="null = deployment default")] = None,
@@ -115,29 +122,28 @@ def estimate_cost(
                "tokens_per_year": tokens_per_year, "tokens_total": tokens_total}
     monthly, one_off = vol.monthly_requests(volumes, tokens_per_request)
     q = resolve(gpu, model, precision, None, engine)
-    reg = load().regions[region]
-    price = usd_per_kwh if usd_per_kwh is not None else reg.usd_per_kwh
-    grid = grid_gco2_per_kwh if grid_gco2_per_kwh is not None else reg.grid_gco2_per_kwh
+    place = resolve_location(region, grid_basis, grid_gco2_per_kwh, usd_per_kwh)
+    price, grid = place.usd_per_kwh, place.grid_gco2_per_kwh
     factor = pue if pue is not None else DEFAULT_PUE[deployment]
     inputs = {"gpu": q.gpu, "model": q.model or model, "precision": precision, "batch_size": batch_size,
               "requests_per_month": None if one_off else monthly, "requests_per_day": requests_per_day, "tokens_per_request": tokens_per_request,
               **{k: v for k, v in volumes.items() if v is not None and k not in ("requests_per_month", "requests_per_day")},
               "period": "total" if one_off else "month",
-              "region": region, "usd_per_kwh": price, "grid_gco2_per_kwh": grid, "pue": factor, "deployment": deployment,
-              "price_source": "user" if usd_per_kwh is not None else reg.source,
-              "grid_source": "user" if grid_gco2_per_kwh is not None else reg.source}
-    assumptions, warnings = _assumptions(precision, batch_size, assumed_tokens, region, pue, deployment)
+              "region": region, "grid_basis": grid_basis, "usd_per_kwh": price, "grid_gco2_per_kwh": grid, "pue": factor,
+              "deployment": deployment, "price_source": place.price_source, "grid_source": place.grid_source}
+    assumptions, warnings = _assumptions(precision, batch_size, assumed_tokens, place, pue, deployment)
     if price is None:
-        warnings.append(f"No electricity price for region {region!r} in the data; give usd_per_kwh for a cost.")
+        warnings.append(f"No electricity price for {place.name} in the data, so no cost: the cost needs a price, "
+                        "give usd_per_kwh.")
     if grid is None:
-        warnings.append(f"No grid intensity for region {region!r} in the data; give grid_gco2_per_kwh for CO2.")
+        warnings.append(f"No grid intensity for {place.name} in the data; give grid_gco2_per_kwh for CO2.")
     args = (monthly, tokens_per_request, price, grid, factor)
     current = _estimate(q, q.precision, batch_size, *args)
     target = (target_precision, target_batch_size) if target_precision or target_batch_size else None
     optimised, savings = _optimised(q, use_case, current, args, warnings, target)
     current, optimised = (_with_periods(c, one_off, factor, grid) if c else None for c in (current, optimised))
     return EstimateResult(inputs=inputs, formula=FORMULA + "; " + vol.FORMULA, current=current, optimised=optimised, savings=savings,
-                          assumptions=assumptions, warnings=warnings)
+                          location=place, assumptions=assumptions, warnings=warnings)
 
 
 def _with_periods(c: ConfigEstimate, one_off: bool, pue: float, grid: float | None) -> ConfigEstimate:
@@ -148,7 +154,7 @@ def _with_periods(c: ConfigEstimate, one_off: bool, pue: float, grid: float | No
     return c.model_copy(update=extra)
 
 
-def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: bool, region: str,
+def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: bool, place: GridUsed,
                  pue: float | None, deployment: str) -> tuple[list[str], list[str]]:
     out = []
     if precision is None:
@@ -159,7 +165,8 @@ def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: 
         out.append(f"{DEFAULT_TOKENS} generated tokens per request (default).")
     if pue is None:
         out.append(f"PUE default for {deployment}.")
-    out.append(f"Region defaults: {region}.")
+    if place.kind == "default":
+        out.append(f"No location given: {place.statement}")
     return out, []
 
 
@@ -197,7 +204,8 @@ def _energy(q: Query, engine: str, prec: str, bs: int, rows: list[Measurement]):
     if exact:
         m = exact[0]
         others = [f"{o.row_id} ({o.experiment}): {o.energy_j_per_1k_tok} J/1k" for o in exact[1:]]
-        return m.energy_j_per_1k_tok, None, "measured", [m.row_id], f"measured row {m.row_id} ({m.experiment})", others
+        how = f"mean of {len(m.runs)} runs {m.row_id} ({m.experiment})" if m.runs else f"measured row {m.row_id} ({m.experiment})"
+        return m.energy_j_per_1k_tok, None, "derived" if m.runs else "measured", [m.row_id], how, others
     if rows:
         return _interpolate(rows, bs)
     return _by_size(q, engine, prec, bs)

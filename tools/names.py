@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from ecocompute.tools.dataset import load
-from ecocompute.tools.errors import ToolInputError, did_you_mean
+from ecocompute.tools.errors import ToolInputError, UnknownName, did_you_mean
 
 PRECISION_ALIASES: dict[str, str] = {
     "fp16": "fp16", "float16": "fp16", "half": "fp16", "f16": "fp16", "torchfloat16": "fp16",
@@ -46,7 +46,8 @@ def engine_key(text: str) -> str:
         return ENGINE_ALIASES[key]
     for name in ("sglang", "tgi", "tensorrt", "trtllm", "llamacpp", "ollama"):
         if key.startswith(name):
-            raise ToolInputError(f"Engine {text!r} is not measured in the dataset. Covered: transformers, vllm.")
+            raise ToolInputError(f"Engine {text!r} is not measured in the dataset. Covered: transformers, vllm.", code="unknown_name",
+                                 details=UnknownName(kind="engine", given=text, did_you_mean=[], covered=["transformers", "vllm"]))
     raise did_you_mean("engine", text, ["transformers", "vllm"], [])
 
 
@@ -75,6 +76,11 @@ def gpu_key(text: str) -> str:
     raise did_you_mean("GPU", text, sorted(gpus), close)
 
 
+_EXPERTS_TAIL = re.compile(r"(?:-\d+(?:\.\d+)?[bB])?-\d+E$")  # "-17B-16E": active size, experts
+_PRECISION_TOKEN = re.compile(r"(?<![a-z0-9])(fp8|float8|bf16|bfloat16|fp16|float16)(?![a-z0-9])")
+FLAGSHIP_MIN_B = 100  # a bare size this large names a model when exactly one measured model has it ("405B")
+
+
 @cache
 def _model_index() -> dict[str, str]:
     index: dict[str, str] = {}
@@ -82,7 +88,33 @@ def _model_index() -> dict[str, str]:
         index.setdefault(_key(m.model), m.model)
         if m.hf_id:
             index.setdefault(_key(m.hf_id.split("/")[-1]), m.model)
-    return index
+    return index | {k: v for k, v in model_aliases().items() if k not in index}
+
+
+@cache
+def model_aliases() -> dict[str, str]:
+    """Spellings beyond names and HF ids, each naming exactly one measured model: "Llama 4 Scout" (active size
+    and expert count dropped), "Nemotron Nano 9B" (version after the size dropped), "405B" (a size that only
+    one measured model has, at flagship scale)."""
+    found: dict[str, set[str]] = {}
+    for name in {m.model for m in load().measurements}:
+        variants = {_EXPERTS_TAIL.sub("", name), re.sub(r"-\d+E$", "", name), re.sub(r"(\d[bB])-v\d+$", r"\1", name)}
+        size = params_from_name(name)
+        if size and size >= FLAGSHIP_MIN_B:
+            variants.add(f"{size:g}b")
+        for variant in variants - {name}:
+            found.setdefault(_key(variant), set()).add(name)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
+def checkpoint_precision(text: str) -> str | None:
+    """The precision a checkpoint name states ("Llama-3.1-405B-Instruct-FP8", "405B FP8" -> "fp8"), else None."""
+    match = _PRECISION_TOKEN.search(text.lower().replace("_", "-"))
+    return PRECISION_ALIASES[match.group(1)] if match else None
+
+
+def _without_precision(text: str) -> str:
+    return _PRECISION_TOKEN.sub("", text.lower().replace("_", "-"))
 
 
 def _strip_suffixes(key: str) -> str:
@@ -97,7 +129,8 @@ def model_key(text: str) -> str | None:
     """Canonical model name for `text`, or None when it is not in the data (see `params_from_name`)."""
     index = _model_index()
     raw = _key(text.split("/")[-1])
-    for candidate in (raw, _strip_suffixes(raw)):
+    bare = _key(_without_precision(text.split("/")[-1]))
+    for candidate in (raw, _strip_suffixes(raw), bare, _strip_suffixes(bare)):
         if candidate in index:
             return index[candidate]
     for key, name in index.items():  # "mistral7b" inside "mistral7binstructv0.2"
@@ -114,7 +147,9 @@ def resolve_model(text: str) -> str:
     models = sorted(set(_model_index().values()))
     close = difflib.get_close_matches(_key(text), [_key(m) for m in models], n=3, cutoff=0.6)
     names = {_key(m): m for m in models}
-    raise did_you_mean("model", text, models, [names[c] for c in close])
+    err = did_you_mean("model", text, models, [names[c] for c in close])
+    raise ToolInputError(err.message.replace(f"{text!r}.", f"{text!r}: it is not measured in the data.", 1), err.choices,
+                         code=err.code, details=err.details)
 
 
 def params_from_name(text: str) -> float | None:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from ecocompute.tools.dataset import Measurement, load
-from ecocompute.tools.errors import ToolInputError
-from ecocompute.tools.names import engine_key, gpu_key, model_key, model_params_b, precision_key, resolve_model
+from ecocompute.tools.errors import ToolInputError, UnknownName, missing
+from ecocompute.tools.names import checkpoint_precision, engine_key, gpu_key, model_key, model_params_b, precision_key, resolve_model
 
 
 class Query(BaseModel):
@@ -31,11 +31,16 @@ class Query(BaseModel):
 
 
 def resolve(gpu: str | None = None, model: str | None = None, precision: str | None = None,
-            batch_size: int | None = None, engine: str | None = None, *, sized_ok: bool = True) -> Query:
-    """Resolve names; an unknown model with a size token stays unresolved (model=None, size kept)."""
+            batch_size: int | None = None, engine: str | None = None, *, sized_ok: bool = True,
+            checkpoint_decides: bool = True) -> Query:
+    """Resolve names; an unknown model with a size token stays unresolved (model=None, size kept).
+
+    A checkpoint name that states a precision ("...-Instruct-FP8", "405B FP8") sets the precision when none
+    is given, unless `checkpoint_decides` is off (tools that compare precisions)."""
     for label, value in (("gpu", gpu), ("model", model), ("precision", precision), ("engine", engine)):
         if value is not None and not value.strip():
-            raise ToolInputError(f"The {label} name is blank; give a name or leave it out (null).")
+            raise ToolInputError(f"The {label} name is blank; give a name or leave it out (null).", code="unknown_name",
+                                 details=UnknownName(kind=label, given=value, did_you_mean=[], covered=[]))
     name: str | None = None
     params: float | None = None
     if model is not None and model.strip():
@@ -47,18 +52,20 @@ def resolve(gpu: str | None = None, model: str | None = None, precision: str | N
     return Query(
         gpu=gpu_key(gpu) if gpu else None,
         model=name, model_given=model if model and model.strip() else None, model_params_b=params,
-        precision=precision_key(precision) if precision else None,
+        precision=precision_key(precision) if precision else (
+            checkpoint_precision(model) if model and name and checkpoint_decides else None),
         batch_size=batch_size, engine=engine_key(engine) if engine else None,
     )
 
 
 def require_any(**given: object) -> None:
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in given.values()):
-        raise ToolInputError(f"Give at least one of: {', '.join(given)}.")
+        raise missing(f"Give at least one of: {', '.join(given)}.", *given)
 
 
 def primary_rows(q: Query) -> list[Measurement]:
-    return [m for m in load().measurements if m.role == "primary" and q.matches(m)]
+    """Primary rows matching `q`; reruns of one configuration come as one mean row with each run kept."""
+    return [m for m in load().primary() if q.matches(m)]
 
 
 def other_rows(q: Query, primaries: Iterable[Measurement]) -> list[Measurement]:

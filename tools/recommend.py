@@ -10,9 +10,9 @@ from ecocompute.tools import evidence
 from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, RowView, comparable, pct_change, row_order, view
 from ecocompute.tools.compare import BYTES_PER_PARAM
 from ecocompute.tools.dataset import Measurement, load
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import conflicting, missing, not_measured
 from ecocompute.tools.query import Query, primary_rows, resolve
-from ecocompute.tools.serving import LatencyMetric, ServingChoice, choose
+from ecocompute.tools.serving import LatencyMetric, ServingChoice, choose, moe_note
 
 UseCase = Literal["interactive", "api", "batch"]
 CANDIDATES = ("fp16", "nf4", "int8_pure")  # default INT8 is never recommended
@@ -34,6 +34,7 @@ class RecommendResult(BaseModel):
     gpu: str
     model: str | None
     params_b: float | None
+    activated_params_b: float | None = None  # MoE: active per token (params_b, the total, decides VRAM fit)
     use_case: UseCase
     engine: str
     precision: str | None
@@ -60,15 +61,26 @@ def recommend_config(
 ) -> RecommendResult:
     """OPTIMIZE: precision and batch size (vLLM max_num_seqs, optionally under a latency deadline) for a model, GPU and use case, with reasons and rows."""
     if model is None and params_b is None:
-        raise ToolInputError("Give a model or params_b.")
+        raise missing("Give a model or params_b.", "model", "params_b")
     q = resolve(gpu, model, None, None, engine)
     size = params_b or q.model_params_b
     eng = q.engine or _default_engine(q)
     if eng != "transformers":
-        return _serving(q, size, use_case, itl_deadline_ms, latency_metric, num_gpus)
-    if itl_deadline_ms is not None:
-        raise ToolInputError("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.")
-    return _transformers(q, size, use_case, vram_gb or load().gpus[q.gpu].vram_gb)
+        result = _serving(q, size, use_case, itl_deadline_ms, latency_metric, num_gpus)
+    elif itl_deadline_ms is not None:
+        raise conflicting("itl_deadline_ms applies to vLLM serving rows; transformers rows record no inter-token latency.",
+                          "itl_deadline_ms", "engine")
+    else:
+        result = _transformers(q, size, use_case, vram_gb or load().gpus[q.gpu].vram_gb)
+    return _with_moe(result, q.model)
+
+
+def _with_moe(result: RecommendResult, model: str | None) -> RecommendResult:
+    note = moe_note(model)
+    if note is None:
+        return result
+    active = next(m.activated_params_b for m in load().measurements if m.model == model and m.is_moe)
+    return result.model_copy(update={"activated_params_b": active, "reasons": [*result.reasons, note]})
 
 
 def _default_engine(q: Query) -> str:
@@ -177,7 +189,8 @@ def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | 
     if not rows or q.model is None:
         counts = sorted({m.num_gpus for m in primary_rows(q.model_copy(update={"engine": "vllm"}))})
         where = f" with {num_gpus} GPUs (measured GPU counts: {counts})" if num_gpus and counts else ""
-        raise ToolInputError(f"No vLLM serving rows for {q.model_given or q.model} on {q.gpu}{where}.")
+        raise not_measured(f"No vLLM serving rows for {q.model_given or q.model} on {q.gpu}{where}.", "num_gpus" if where else "model",
+                           num_gpus if where else (q.model_given or q.model), counts if where else [])
     newest = max(_version(m) for m in rows)
     sweeps: dict[tuple, list[Measurement]] = {}
     for m in rows:
@@ -186,7 +199,7 @@ def _serving(q: Query, size: float | None, use_case: UseCase, deadline: float | 
     choices = [choose(sweep, deadline, metric) for sweep in sweeps.values()]
     choice = min(choices, key=lambda c: (not c.meets_deadline, (c.chosen.energy_j_per_1k_tok or float("inf")) if c.chosen else float("inf")))
     sweep = sweeps[(choice.experiment, choice.num_gpus, choice.precision)]
-    others = [f"{c.num_gpus} GPU(s) {c.precision}: " + (f"max_num_seqs {c.chosen.batch_size} ({c.chosen.row_id}, {c.chosen.energy_j_per_1k_tok:g} J/1k)"
+    others = [f"{c.num_gpus} GPU(s) {c.precision}" + (f" ({c.parallel})" if c.parallel else "") + ": " + (f"max_num_seqs {c.chosen.batch_size} ({c.chosen.row_id}, {c.chosen.energy_j_per_1k_tok:g} J/1k)"
               if c.chosen and c.meets_deadline else "no setting meets the deadline") for c in choices if c is not choice]
     warnings = ["Serving rows are saturated steady state: lower bounds for a lightly loaded service."]
     if sweep[0].engine_version and sweep[0].engine_version.startswith("0.5"):

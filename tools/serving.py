@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ecocompute.tools.common import RowView, pct_change, view
-from ecocompute.tools.dataset import Measurement
+from ecocompute.tools.common import RowView, pct_change, repeat_warning, view
+from ecocompute.tools.dataset import Measurement, load
 
 LatencyMetric = Literal["median", "p99"]
 
@@ -18,6 +18,7 @@ class ServingChoice(BaseModel):
     experiment: str
     engine_version: str | None
     num_gpus: int
+    parallel: str | None = None  # TP/EP/DP of the sweep (part of the configuration)
     precision: str
     deadline_ms: float | None
     latency_metric: LatencyMetric
@@ -37,7 +38,7 @@ def choose(rows: list[Measurement], deadline: float | None, metric: LatencyMetri
     sweep = sorted(rows, key=lambda m: m.batch_size or 0)
     head = sweep[0]
     base = dict(experiment=head.experiment, engine_version=head.engine_version, num_gpus=head.num_gpus,
-                precision=head.precision, deadline_ms=deadline, latency_metric=metric)
+                parallel=head.parallel, precision=head.precision, deadline_ms=deadline, latency_metric=metric)
     if deadline is not None and all(_latency(m, metric) is None for m in sweep):
         return ServingChoice(**base, chosen=None, meets_deadline=False, neighbours=[view(m) for m in sweep[:3]],
                              tighter_deadline=None, explanation=f"{head.experiment} records no {metric} inter-token latency, so the deadline cannot be checked.")
@@ -52,7 +53,10 @@ def choose(rows: list[Measurement], deadline: float | None, metric: LatencyMetri
     return ServingChoice(**base, chosen=view(best), meets_deadline=True, neighbours=_around(sweep, best),
                          tighter_deadline=_tighter(ok, best, metric),
                          explanation=(f"max_num_seqs {best.batch_size} has the lowest energy per output token among settings"
-                                      + (f" whose {metric} ITL <= {deadline:g} ms" if deadline is not None else "") + f" ({best.row_id})."))
+                                      + (f" whose {metric} ITL <= {deadline:g} ms" if deadline is not None else "")
+                                      + f" ({best.row_id}; {best.num_gpus}×{best.gpu.upper()}"
+                                      + (f", {best.parallel}" if best.parallel else "") + ")."
+                                      + (" " + repeat_warning(best) if best.runs else "")))
 
 
 def _around(sweep: list[Measurement], m: Measurement) -> list[RowView]:
@@ -68,3 +72,56 @@ def _tighter(ok: list[Measurement], best: Measurement, metric: LatencyMetric) ->
     nxt = min(faster, key=lambda m: m.energy_j_per_1k_tok or float("inf"))
     return (f"A deadline below {lat:g} ms moves to max_num_seqs {nxt.batch_size} ({nxt.row_id}, {metric} ITL {_latency(nxt, metric):g} ms): "
             f"{pct_change(nxt.energy_j_per_1k_tok, best.energy_j_per_1k_tok):+.1f}% energy per token vs {best.row_id}.")
+
+
+_FRACTIONS = {0.25: "a quarter of the", 0.5: "half the", 2.0: "twice the", 4.0: "four times the"}
+
+
+def gpu_count_note(rows: list[Measurement], baseline: Measurement | None) -> str | None:
+    """In words, when the setups of one comparison run on different GPU counts (e.g. fp8 on 4 GPUs, bf16 on 8).
+
+    Energy per output token counts every GPU of a run, so such rows compare per output token at one
+    max_num_seqs; the GPU count is then part of the answer, said for every setup.
+    """
+    if len({m.num_gpus for m in rows}) < 2:
+        return None
+    head = rows[0]
+    setups = ", ".join(f"{m.precision} on {m.num_gpus}×{m.gpu.upper()}" + (f" ({m.parallel})" if m.parallel else "")
+                       + f" [{m.row_id}]" for m in rows)
+    text = (f"GPU counts differ: {setups}. Energy per output token counts every GPU of each run, so these rows compare "
+            f"per output token at the same max_num_seqs {head.batch_size} within {head.experiment}")
+    if baseline is None:
+        return text + "."
+    words = []
+    for m in rows:
+        if m.precision != baseline.precision and m.num_gpus != baseline.num_gpus:
+            share = m.num_gpus / baseline.num_gpus
+            how = _FRACTIONS.get(share, f"{share:g}× the")
+            words.append(f"{m.precision} needs {how} GPUs of {baseline.precision} ({m.num_gpus} vs {baseline.num_gpus})")
+    return text + (f"; {'; '.join(words)}." if words else ".")
+
+
+def absent_baseline_note(rows: list[Measurement], baseline: str, params_b: float | None, vram_gb: float | None) -> str | None:
+    """Why a precision comparison on one GPU has no baseline row: what is measured, and whether its weights fit."""
+    if not rows or any(m.precision == baseline for m in rows):
+        return None
+    head = rows[0]
+    setups = ", ".join(sorted({f"{m.precision} on {m.num_gpus}×{m.gpu.upper()}" for m in rows}))
+    text = f"No {baseline} row for {head.model} on {head.gpu} in {head.experiment} (measured: {setups}), so no delta vs {baseline} here"
+    most = max(m.num_gpus for m in rows)
+    if params_b and vram_gb:
+        need = params_b * 2
+        fits = "more than" if need > most * vram_gb else "within"
+        text += (f"; {baseline} weights need {need:g} GB ({params_b:g}e9 parameters x 2 bytes), {fits} "
+                 f"{most} × {vram_gb:g} GB")
+    return text + "."
+
+
+def moe_note(model: str | None) -> str | None:
+    """For a mixture-of-experts model: total parameters decide memory, active parameters the work per token."""
+    rows = [m for m in load().measurements if m.model == model and m.is_moe and m.params_b and m.activated_params_b]
+    if not rows:
+        return None
+    m = rows[0]
+    return (f"{m.model} is a mixture of experts: {m.params_b:g}B parameters stored (all of them must fit in GPU "
+            f"memory, so VRAM fit uses {m.params_b:g}B) and {m.activated_params_b:g}B active per token.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.errors import ToolInputError, conflicting, missing
 
 DAYS_PER_MONTH = 30
 MONTHS_PER_YEAR = 12
@@ -23,8 +23,10 @@ _TO_MONTH = {"per_day": DAYS_PER_MONTH, "per_month": 1.0, "per_year": 1 / MONTHS
 def monthly_requests(volumes: dict[str, float | None], tokens_per_request: float) -> tuple[float, bool]:
     """(requests per month, or the job's requests when `total`; whether the volume is a one-off total)."""
     given = {k: v for k, v in volumes.items() if v is not None}
-    if len(given) != 1:
-        raise ToolInputError("Give exactly one volume: " + ", ".join(VOLUME_ARGS) + ".")
+    if not given:
+        raise missing("Give exactly one volume: " + ", ".join(VOLUME_ARGS) + ".", *VOLUME_ARGS)
+    if len(given) > 1:
+        raise conflicting("Give exactly one volume, not " + " and ".join(given) + ".", *given)
     name, amount = next(iter(given.items()))
     if amount <= 0:
         raise ToolInputError(f"{name} must be greater than 0 (got {amount:g}).")

@@ -1,6 +1,9 @@
 """Friendly tool subcommands (`lookup`, `compare`, `compare-gpus`, `estimate`, `recommend`, `diagnose`).
 
-Flags map one to one onto the tool's arguments; `--json` prints the tool's JSON, otherwise rich tables.
+Flags are generated from the tool's arguments model, one per argument, typed from its annotation:
+enums take their values (listed in `--help`), lists take `--gpus h100,b200` or a repeated flag,
+booleans take `--x/--no-x`, numbers are parsed as numbers (pydantic checks the bounds). `--json` prints
+the tool's JSON, otherwise rich tables.
 """
 
 from __future__ import annotations
@@ -8,33 +11,67 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import types
+from typing import Any, Literal, Union, get_args, get_origin
 
-from ecocompute.registry import get_tool, run_tool
+from pydantic.fields import FieldInfo
+
+from ecocompute.registry import ToolSpec, get_tool, run_tool
 
 TOOL_FOR = {"lookup": "lookup_measurement", "compare": "compare_precisions", "compare-gpus": "compare_gpus",
             "estimate": "estimate_cost", "recommend": "recommend_config", "diagnose": "diagnose"}
+_SCALARS: dict[Any, Any] = {int: int, float: float, str: str}
 
 
 def configure(parser: argparse.ArgumentParser, name: str) -> None:
     spec = get_tool(TOOL_FOR[name])
-    for field, info in spec.args_model.model_fields.items():
-        flag = "--" + field.replace("_", "-")
-        annotation = str(info.annotation)
-        if "bool" in annotation:
-            parser.add_argument(flag, dest=field, type=_bool, metavar="true|false", help=info.description)
-        else:
-            kind = int if "int" in annotation and "float" not in annotation else float if "float" in annotation else str
-            parser.add_argument(flag, dest=field, type=kind, help=info.description, required=info.is_required())
+    add_tool_flags(parser, spec)
     parser.add_argument("--json", action="store_true", help="print the tool's JSON result")
     parser.set_defaults(run=run, tool=spec.name, fields=list(spec.args_model.model_fields))
 
 
-def _bool(text: str) -> bool:
-    if text.lower() in ("true", "1", "yes"):
-        return True
-    if text.lower() in ("false", "0", "no"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+def add_tool_flags(parser: argparse.ArgumentParser, spec: ToolSpec) -> None:
+    """One typed flag per argument of `spec` (dest = the argument name, None when not given)."""
+    for field, info in spec.args_model.model_fields.items():
+        parser.add_argument("--" + field.replace("_", "-"), dest=field, **flag_options(field, info))
+
+
+def _base(annotation: Any) -> Any:
+    """The annotation without `None` (an optional argument's value type)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        return members[0] if len(members) == 1 else annotation
+    return annotation
+
+
+def flag_options(field: str, info: FieldInfo) -> dict[str, Any]:
+    """argparse options for one argument, from its type."""
+    kind = _base(info.annotation)
+    help_text = info.description or field.replace("_", " ")
+    if not info.is_required() and info.default is not None:
+        help_text += f" (default: {info.default})"
+    options: dict[str, Any] = {"help": help_text, "default": None}
+    if kind is bool:
+        return {**options, "action": argparse.BooleanOptionalAction}
+    if get_origin(kind) is Literal:
+        values = [str(v) for v in get_args(kind)]
+        return {**options, "choices": values, "metavar": "{" + ",".join(values) + "}", "required": info.is_required()}
+    if get_origin(kind) is list:
+        item = _SCALARS.get(_base(get_args(kind)[0]) if get_args(kind) else str, str)
+        return {**options, "action": "extend", "type": _comma_list(item), "metavar": "A,B"}
+    return {**options, "type": _SCALARS.get(kind, str), "required": info.is_required()}
+
+
+def _comma_list(item: Any) -> Any:
+    def parse(text: str) -> list[Any]:
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        try:
+            return [item(p) for p in parts]
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a comma-separated list, got {text!r}") from None
+
+    parse.__name__ = "list"  # argparse names the type in its error sentence
+    return parse
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,4 +87,3 @@ def run(args: argparse.Namespace) -> int:
 
     render.show(args.tool, outcome.content)
     return 0
-

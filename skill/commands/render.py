@@ -37,7 +37,8 @@ def _rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
 def _sources(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         s = r["source"]
-        console.print(f"  {r['row_id']}: {r['engine']} {r['engine_version'] or ''} · experiment {r['experiment']} · "
+        par = f" · {r['num_gpus']} GPU(s), {r['parallel']}" if r.get("parallel") else ""
+        console.print(f"  {r['row_id']}: {r['engine']} {r['engine_version'] or ''}{par} · experiment {r['experiment']} · "
                       f"{s['repo']} {s['path']}@{s['commit'][:7]} ({s['section'][:60]})", highlight=False)
 
 
@@ -71,10 +72,13 @@ def _compare(r: dict[str, Any]) -> None:
         for row in tab["rows"]:
             m = row["measured"] or {}
             de, dt = row["delta_energy_vs_baseline"], row["delta_throughput_vs_baseline"]
-            t.add_row(row["precision"], m.get("row_id", row["status"]), _n(m.get("throughput_tok_s")), _n(m.get("power_w")),
+            gpus = f" on {row['num_gpus']}x {r['gpu']}" if row.get("num_gpus") and tab.get("gpu_counts") else ""
+            t.add_row(row["precision"] + gpus, m.get("row_id", row["status"]), _n(m.get("throughput_tok_s")), _n(m.get("power_w")),
                       _n(m.get("energy_j_per_1k_tok")), f"{de['pct']:+.1f}%" if de else "—", f"{dt['pct']:+.1f}%" if dt else "—",
                       _n(row["weight_memory"]["gb"]) if row["weight_memory"] else "—")
         console.print(t)
+        if tab.get("gpu_counts"):
+            console.print(tab["gpu_counts"], highlight=False)
         _sources([row["measured"] for row in tab["rows"] if row["measured"]])
         for row in tab["rows"]:
             if row["quality_caveat"]:
@@ -87,6 +91,7 @@ def _compare(r: dict[str, Any]) -> None:
 def _estimate(r: dict[str, Any]) -> None:
     console.print(f"[bold]Formula[/]: {r['formula']}")
     console.print("[bold]Inputs[/]: " + ", ".join(f"{k}={v}" for k, v in r["inputs"].items() if not k.endswith("_source")))
+    console.print(r["location"]["statement"], highlight=False)
     t = Table(title="Monthly estimate")
     for col in ("", "precision", "batch", "basis", "J/1k tok", "J/request", "kWh/month", "USD/month", "kg CO2/month"):
         t.add_column(col, overflow="fold")

@@ -7,6 +7,7 @@ import re
 from typing import Literal
 
 from ecocompute.offline import lexicon as lx
+from ecocompute.offline import places
 from ecocompute.tools.errors import ToolInputError
 from ecocompute.tools.names import precision_key
 
@@ -122,10 +123,8 @@ def first_float(pattern: re.Pattern[str], text: str) -> float | None:
 
 
 def region(text: str) -> str | None:
-    for pattern, region in lx.REGIONS:
-        if re.search(pattern, text, re.IGNORECASE):
-            return region
-    return None
+    """The location named in the question, read with the tools' location vocabulary (see places.py)."""
+    return places.location(text)
 
 
 def price(text: str) -> float | None:

@@ -64,9 +64,6 @@ OBSERVED_POWER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:W|watts?|瓦)" + _E, _I)
 OBSERVED_SPEED = re.compile(r"(\d+(?:\.\d+)?)\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens?\s+(?:per|a)\s+second|tokens?\s*/\s*秒|tokens?每秒)", _I)
 PRICE = re.compile(r"\$\s*(\d+(?:\.\d+)?)\s*(?:/|per)\s*kWh|(\d+(?:\.\d+)?)\s*(?:USD|dollars?)\s*(?:/|per)\s*kWh", _I)
 
-REGIONS = ((r"\bUS\b|U\.S\.|United States|America|美国", "us"), (r"China|Chinese grid|中国|国内", "china"),
-           (r"\bEU\b|Europe|欧洲|欧盟", "eu"), (r"France|法国", "france"), (r"Norway|挪威", "norway"),
-           (r"India|印度", "india"))
 USE_CASES = ((r"chat\s*bot|interactive|real[\s-]?time|latency[\s-]sensitive|聊天|交互|实时", "interactive"),
              (r"offline|batch\s+(?:job|processing|inference)|nightly|bulk|离线|批处理|批量处理", "batch"),
              (r"\bAPI\b|serving|service|online|服务|线上", "api"))

@@ -50,7 +50,8 @@ def _table(group: list[dict[str, Any]]) -> dict[str, Any]:
     rows = [{"label": f"{word} {r['batch_size']}", "precision": label(r["precision"]), "throughput_tok_s": r["throughput_tok_s"],
              "power_w": r["power_w"], "energy_j_per_1k_tok": r["energy_j_per_1k_tok"], "median_itl_ms": r.get("median_itl_ms"),
              "p99_itl_ms": r.get("p99_itl_ms"), "delta_energy_pct": None, "row_id": r["row_id"], "basis": r["basis"]} for r in group]
-    gpus = f", {first['num_gpus']} GPUs (energy and power of all GPUs)" if first["num_gpus"] > 1 else ""
+    gpus = (f", {first['num_gpus']} GPUs" + (f" with {first['parallel']}" if first.get("parallel") else "")
+            + " (energy and power of all GPUs)") if first["num_gpus"] > 1 else ""
     return {"experiment": f"{first['model']} on {first['gpu']}, {label(first['precision'])}{gpus}: {first['experiment']}",
             "regime": regime(first), "energy_basis": first["energy_basis"], "engine": first["engine"], "rows": rows,
             "label_header": "max_num_seqs" if serving else "Batch size", "latency": serving, "show_delta": False}

@@ -15,13 +15,14 @@ from pydantic import BaseModel, Field
 
 from ecocompute.offline import extract as ex
 from ecocompute.offline import lexicon as lx
+from ecocompute.offline import places
 from ecocompute.offline.extract import NOT_ALNUM_BEFORE, dedupe
 from ecocompute.offline.numbers import normalise
 from ecocompute.offline.request import RequestFields, fill, fill_kind
 from ecocompute.offline.vocab import VARIANT_WORDS
 from ecocompute.tools.dataset import load
 from ecocompute.tools.errors import ToolInputError
-from ecocompute.tools.names import gpu_key, model_key, params_from_name
+from ecocompute.tools.names import gpu_key, model_aliases, model_key, params_from_name
 
 Protocol = Literal["OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"]
 FENCE = re.compile(r"```[ \t]*([\w+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
@@ -55,6 +56,7 @@ class Intent(RequestFields):
     requests_per_day: float | None = None
     tokens_per_request: float | None = None
     region: str | None = None
+    grid_basis: Literal["codecarbon", "ecologits"] | None = None
     usd_per_kwh: float | None = None
     use_case: Literal["interactive", "api", "batch"] | None = None
     code: str | None = None
@@ -87,7 +89,7 @@ def parse(text: str) -> Intent:
         num_gpus=_gpu_count(prose), precisions=dedupe(flag_precisions + ex.precision_words(prose)), flags=flags,
         batch_size=ex.batch(prose), engine=ex.engine(prose), unmeasured_engine=ex.unmeasured_engine(prose),
         deadline_ms=ex.deadline(prose), latency_metric=ex.metric(prose), tokens_per_request=ex.tokens(prose),
-        region=ex.region(prose), usd_per_kwh=ex.price(prose), use_case=ex.use_case(prose), code=code, code_name=code_name,
+        region=ex.region(prose), grid_basis=places.grid_basis(prose), usd_per_kwh=ex.price(prose), use_case=ex.use_case(prose), code=code, code_name=code_name,
         symptoms=ex.symptoms(prose), observed_power_w=ex.first_float(lx.OBSERVED_POWER, prose),
         observed_tokens_per_s=ex.first_float(lx.OBSERVED_SPEED, prose), batch_sizes=ex.batches(prose),
         batch_range=bool(lx.BATCH_RANGE.search(prose)), lookup=bool(lx.LOOKUP.search(prose)),
@@ -193,6 +195,8 @@ def _model_names() -> dict[str, str]:
         keys.setdefault(_norm(m.model), m.model)
         if m.hf_id:
             keys.setdefault(_norm(m.hf_id.split("/")[-1]), m.model)
+    for alias, name in model_aliases().items():  # "Llama 4 Scout", "405B": spellings the name index declares
+        keys.setdefault(alias, name)
     return dict(sorted(keys.items(), key=lambda kv: -len(kv[0])))
 
 
@@ -215,7 +219,22 @@ def _models(text: str) -> list[str]:
             hits.append((len(flat[:span[0]].replace("|", "")), name))
     hits += _family_hits(text)
     known = dedupe([name for _, name in sorted(hits)])
-    return known + [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
+    sized = [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
+    return known + sized + ([] if known or sized else _unknown_family_names(text))
+
+
+def _unknown_family_names(text: str) -> list[str]:
+    """A measured family's name with a version the data lack ("DeepSeek-R1"): an unmeasured model, kept as asked."""
+    keys = _model_names()
+    out = []
+    for family in {re.split(r"[-_ ]", name)[0] for name in keys.values()}:
+        if len(family) < 4:
+            continue
+        for match in re.finditer(NOT_ALNUM_BEFORE + re.escape(family) + r"[-_ ]?[A-Za-z]*\d[\w.]*", text, re.IGNORECASE):
+            token = match.group(0)
+            if model_key(token) is None and not any(k.startswith(_norm(token)) for k in keys):
+                out.append(token)
+    return dedupe(out)
 
 
 @cache

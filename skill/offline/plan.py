@@ -249,6 +249,8 @@ def _estimate(intent: Intent, out: Plan) -> None:
     if intent.region is None:
         out.assumptions.append(tr("no region stated: China grid and price assumed") if default_region == "china" else
                                tr("no region stated: US grid and price assumed"))
+    if intent.grid_basis is not None:
+        args["grid_basis"] = intent.grid_basis
     if intent.usd_per_kwh is not None:
         args["usd_per_kwh"] = intent.usd_per_kwh
     if intent.kind == "SAVING":  # the saving of the switch the user named, not of the recommendation

@@ -54,6 +54,9 @@ def _snippet(rec: dict[str, Any]) -> str | None:
         return None
     if rec["engine"] == "vllm":
         dtype = {"bf16": 'dtype="bfloat16"', "fp16": 'dtype="float16"', "fp8": 'quantization="fp8"'}.get(prec, f'dtype="{prec}"')
+        if exp.get("parallel") and "EP1" not in exp["parallel"] and "EP" in exp["parallel"]:
+            return (f'# measured on {exp.get("num_gpus")} GPUs with {exp["parallel"]} (expert parallel; the flags for it '
+                    f'differ between vLLM versions)\nfrom vllm import LLM\nllm = LLM(model=model_id, {dtype}, max_num_seqs={batch})')
         return (f'from vllm import LLM\nllm = LLM(model=model_id, {dtype}, max_num_seqs={batch}, '
                 f'tensor_parallel_size={exp.get("num_gpus", 1)})')
     load = {"fp16": "torch_dtype=torch.float16",
@@ -103,12 +106,15 @@ def compare_context(data: dict[str, Any]) -> dict[str, Any]:
         for r in t["rows"]:
             m = r.get("measured") or {}
             delta = r.get("delta_energy_vs_baseline") or {}
-            rows.append({"precision": label(r["precision"]), "throughput_tok_s": m.get("throughput_tok_s"), "power_w": m.get("power_w"),
+            gpus = f" on {r['num_gpus']}×{data['gpu'].upper()} ({r.get('parallel')})" if t.get("gpu_counts") and r.get("num_gpus") else ""
+            rows.append({"precision": label(r["precision"]) + gpus, "throughput_tok_s": m.get("throughput_tok_s"), "power_w": m.get("power_w"),
                          "energy_j_per_1k_tok": m.get("energy_j_per_1k_tok"), "delta_energy_pct": delta.get("pct"),
                          "row_id": m.get("row_id"), "basis": m.get("basis") or r["status"]})
         first = next((r["measured"] for r in t["rows"] if r.get("measured")), None)
+        if t.get("gpu_counts"):  # the GPU count differs per row: said per row and in words, not in the header
+            first = {**first, "num_gpus": 1}
         tables.append({"experiment": t["experiment"], "regime": regime(first, t["engine"]), "energy_basis": t["energy_basis"], "rows": rows})
-        warnings += _paradoxes(t)
+        warnings += ([t["gpu_counts"]] if t.get("gpu_counts") else []) + _paradoxes(t)
     return {"model": data["model"], "gpu": data["gpu"], "batch_size": data["batch_size"], "tables": tables,
             "recommendation": _compare_recommendation(data), "paradox_warnings": list(dict.fromkeys(warnings + data.get("warnings", []))),
             "conflicts": data.get("conflicts", [])}
@@ -228,9 +234,16 @@ def estimate_context(data: dict[str, Any], rows: list[dict[str, Any]] | None = N
                            f"{format_number(inp['tokens_per_request'])} generated tokens per request ({cur['how']}), "
                            "so the estimate uses the measured figure, not the quoted one")
     ctx = {"requests_per_month": inp["requests_per_month"], "tokens_per_request": inp["tokens_per_request"],
-           "region": inp["region"], "usd_per_kwh": inp["usd_per_kwh"], "grid_gco2_per_kwh": inp["grid_gco2_per_kwh"],
+           "region": _grid(data["location"]), "usd_per_kwh": inp["usd_per_kwh"], "grid_gco2_per_kwh": inp["grid_gco2_per_kwh"],
            "scenarios": scenarios, "breakdown": breakdown, "formula": data["formula"], "warnings": warnings}
     return ctx, [a.rstrip(".") for a in data.get("assumptions", [])]
+
+
+def _grid(place: dict[str, Any]) -> str:
+    """Which row and which intensity basis the estimate used (estimate_cost's `location`)."""
+    price = place.get("price_source")
+    where = f"; price from {price.split(': ')[0]}" if price and price != "user" else ""
+    return f"{place['name']}, {place['row']}, {place['intensity_basis']}{where}"
 
 
 def _scenario(name: str, c: dict[str, Any], regimes: dict[str, str]) -> dict[str, Any]:

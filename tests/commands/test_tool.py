@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from ecocompute.cli import main
 from ecocompute.registry import run_tool
 
@@ -34,10 +36,40 @@ def test_friendly_commands_render_and_json(capsys):
     assert main(["recommend", "--model", "Llama-3.1-8B", "--gpu", "h100", "--engine", "vllm",
                  "--itl-deadline-ms", "50", "--latency-metric", "p99"]) == 0
     assert "max_num_seqs" in capsys.readouterr().out
-    assert main(["diagnose", "--gpu", "rtx4090d", "--model", "Mistral-7B", "--load-in-8bit", "true"]) == 0
+    assert main(["diagnose", "--gpu", "rtx4090d", "--model", "Mistral-7B", "--load-in-8bit"]) == 0
     assert "int8_decomposition" in capsys.readouterr().out
 
 
 def test_friendly_bad_input(capsys):
     assert main(["lookup", "--gpu", "nvidia-9000"]) == 2
     assert "Unknown GPU" in capsys.readouterr().err
+
+
+def test_enum_flags_take_their_values_and_list_them_in_help(capsys):
+    assert main(["recommend", "--model", "Mistral-7B", "--gpu", "rtx4090d", "--use-case", "batch", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["use_case"] == "batch"
+    with pytest.raises(SystemExit):
+        main(["recommend", "--help"])
+    assert "{interactive,api,batch}" in capsys.readouterr().out
+
+
+def test_list_flags_take_commas_and_repeats(capsys):
+    expected = run_tool("compare_gpus", {"model": "Llama-3.1-8B", "engine": "vllm", "gpus": ["h100", "b200"]}).content
+    for flags in (["--gpus", "h100,b200"], ["--gpus", "h100", "--gpus", "b200"]):
+        assert main(["compare-gpus", "--model", "Llama-3.1-8B", "--engine", "vllm", *flags, "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out == expected and {e["row"]["gpu"] for g in out["groups"] for e in g["entries"]} == {"h100", "b200"}
+
+
+def test_boolean_flags_are_x_and_no_x(capsys):
+    assert main(["diagnose", "--gpu", "rtx4090d", "--model", "Mistral-7B", "--load-in-8bit", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["effective_precision"] == "int8_default"
+    assert main(["diagnose", "--gpu", "rtx4090d", "--model", "Mistral-7B", "--no-load-in-8bit", "--precision", "nf4",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["effective_precision"] == "nf4"
+
+
+def test_a_bad_enum_value_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["recommend", "--model", "Mistral-7B", "--gpu", "rtx4090d", "--use-case", "nightly"])
+    assert exc.value.code == 2 and "invalid choice: 'nightly'" in capsys.readouterr().err

@@ -24,9 +24,7 @@ def read_meter(
 
 
 def test_tool_spec() -> ToolSpec:
-    spec = ToolSpec("read_meter", "unused:unused")
-    spec.__dict__["func"] = read_meter  # fill the cached_property with this test-only function
-    return spec
+    return ToolSpec.from_function(read_meter)
 
 
 test_tool_spec.__test__ = False  # type: ignore[attr-defined]

@@ -75,3 +75,40 @@ def test_estimates_name_their_regime_and_only_default_tokens_are_assumptions():
     assert not any("tokens per request" in a for a in res.assumptions)
     res = estimate_cost(gpu="h100", model="Llama-3.1-8B", batch_size=128, requests_per_month=1e6)
     assert any("tokens per request" in a for a in res.assumptions)
+
+
+@pytest.mark.parametrize("region", ["Germany", "DE", "DEU", "德国", "gcp:europe-west4", "europe-west4", "World"])
+def test_a_location_states_its_row_basis_and_intensity_and_the_co2_uses_it(region):
+    res = estimate_cost(gpu="rtx4090d", model="Mistral-7B", requests_per_month=1e6, region=region)
+    place = res.location
+    assert place.row and place.intensity_basis and place.grid_gco2_per_kwh is not None and place.grid_source
+    assert res.inputs["grid_gco2_per_kwh"] == place.grid_gco2_per_kwh and res.inputs["region"] == region
+    kwh = res.current.kwh_per_month
+    assert math.isclose(res.current.kg_co2_per_month, kwh * place.grid_gco2_per_kwh / 1000, rel_tol=1e-3)
+
+
+def test_a_country_without_a_price_gives_kwh_and_co2_and_says_the_cost_needs_a_price():
+    res = estimate_cost(gpu="rtx4090d", model="Mistral-7B", requests_per_month=1e6, region="Japan")
+    assert res.current.cost_usd_per_month is None and res.current.kg_co2_per_month is not None
+    assert any("cost needs a price" in w and "usd_per_kwh" in w for w in res.warnings)
+    priced = estimate_cost(gpu="rtx4090d", model="Mistral-7B", requests_per_month=1e6, region="Japan", usd_per_kwh=0.2)
+    assert math.isclose(priced.current.cost_usd_per_month, priced.current.kwh_per_month * 0.2, rel_tol=1e-3)
+    assert priced.location.price_source == "user"
+
+
+def test_an_unknown_location_is_an_error_not_the_us_default():
+    with pytest.raises(ToolInputError, match="Did you mean 'Germany'"):
+        estimate_cost(gpu="rtx4090d", model="Mistral-7B", requests_per_month=1e6, region="Germny")
+
+
+def test_the_two_bases_give_two_answers_each_from_one_column():
+    kw = {"gpu": "a800", "model": "Mistral-7B", "requests_per_month": 1e6, "region": "FRA"}
+    cc, eco = estimate_cost(**kw, grid_basis="codecarbon"), estimate_cost(**kw, grid_basis="ecologits")
+    assert cc.current.kwh_per_month == eco.current.kwh_per_month
+    assert cc.location.grid_gco2_per_kwh != eco.location.grid_gco2_per_kwh
+    assert cc.inputs["grid_source"] != eco.inputs["grid_source"]
+
+
+def test_no_location_is_the_default_region_and_is_an_assumption():
+    res = estimate_cost(gpu="a800", model="Mistral-7B", requests_per_month=1e5)
+    assert res.location.kind == "default" and any(a.startswith("No location given") for a in res.assumptions)
