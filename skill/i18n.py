@@ -60,6 +60,6 @@ def tr(message: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention for a message marked, translated later)
+def N_(message: str) -> str:  # the gettext convention for a message marked here, translated later
     """Mark a message for the catalog where it is defined; it is translated where it is used (`tr(value)`)."""
     return message

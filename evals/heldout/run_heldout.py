@@ -27,7 +27,7 @@ OPENING_LINES = 3
 
 def opening_pattern(pattern: str) -> str:
     """`pattern` within the first lines of the answer (the grader searches case-insensitively, multiline)."""
-    return r"\A(?:[^\n]*\n){0,%d}[^\n]*(?:%s)" % (OPENING_LINES - 1, pattern)
+    return r"\A(?:[^\n]*\n){0," + str(OPENING_LINES - 1) + r"}[^\n]*(?:" + pattern + ")"
 
 
 def scenario(item: dict[str, Any]) -> Scenario:

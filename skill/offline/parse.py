@@ -11,7 +11,7 @@ import re
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ecocompute.offline import extract as ex
 from ecocompute.offline import lexicon as lx
