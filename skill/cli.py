@@ -11,7 +11,7 @@ import os
 import sys
 from importlib import import_module
 
-from ecocompute import __version__
+from ecocompute import __version__, console
 from ecocompute.tools.errors import ToolInputError
 
 DESCRIPTION = ("EcoCompute: advice on running LLMs on NVIDIA GPUs without wasting energy. Every number "
@@ -32,14 +32,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("eval", "Run the eval scenarios against a model and grade the answers."),
     "export": ("export", "Export the Agent Skill bundle or tool schemas."),
     "mcp": ("mcp", "Serve the tools, references and protocols over MCP (stdio)."),
+    "completion": ("completion", "Print a shell completion script: bash, zsh or fish."),
 }
+# commands that print through the rich console and so take --width
+RICH_OUTPUT = frozenset({"ask", "chat", "lookup", "compare", "compare-gpus", "estimate", "recommend", "diagnose", "eval"})
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one sentence and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"ecocompute: error: {message}\n")
+        sys.stderr.write(f"ecocompute: error: {console.sanitize(message)}\n")
         raise SystemExit(2)
 
 
@@ -49,9 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ecocompute {__version__}")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
-        sub = subs.add_parser(name, help=help_text, description=help_text)
-        _command_module(module).configure(sub, name)
+        _configure(subs.add_parser(name, help=help_text, description=help_text), name)
     return parser
+
+
+def _configure(sub: argparse.ArgumentParser, name: str) -> None:
+    _command_module(COMMANDS[name][0]).configure(sub, name)
+    if name in RICH_OUTPUT:
+        sub.add_argument("--width", type=console.columns, default=None, metavar="COLUMNS",
+                         help="Render for this many columns (default: the terminal's; no wrapping in a pipe).")
 
 
 def _command_module(module: str):
@@ -65,22 +74,34 @@ def _selected_parser(argv: list[str]) -> argparse.ArgumentParser:
         return build_parser()
     parser = _Parser(prog="ecocompute")
     subs = parser.add_subparsers(dest="command", parser_class=_Parser)
-    module, help_text = COMMANDS[name]
-    _command_module(module).configure(subs.add_parser(name, help=help_text, description=help_text), name)
+    help_text = COMMANDS[name][1]
+    _configure(subs.add_parser(name, help=help_text, description=help_text), name)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    console.harden_stdio()
     args = _selected_parser(argv).parse_args(argv)
     if args.command is None:
         build_parser().print_help()
         return 0
+    console.set_width(getattr(args, "width", None))
     try:
-        return int(args.run(args) or 0)
+        code = int(args.run(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
     except ToolInputError as exc:
-        sys.stderr.write(f"ecocompute: {exc.message}\n")
+        sys.stderr.write(f"ecocompute: {console.sanitize(exc.message)}\n")
+        return 2
+    except ModuleNotFoundError as exc:  # an optional dependency (extra) that is not installed
+        from ecocompute.extras import missing_extra_sentence
+
+        sentence = missing_extra_sentence(exc, f"ecocompute {args.command}")
+        if sentence is None:
+            raise
+        sys.stderr.write(f"ecocompute: {console.sanitize(sentence)}\n")
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -9,6 +9,7 @@ indices, and unverified small counts (0-10) or years are ignored, with the reaso
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -43,7 +44,8 @@ _NUMBER = re.compile(
 )
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _NAME_PREFIX = re.compile(r"(?:RTX|GTX|Tesla|Quadro|TITAN|Titan|Radeon|RX|Arc|Python|CUDA|v)\s?$")
-_LIST_INDEX = re.compile(r"(?:^|\n)[ \t>#*-]*$")
+_LIST_MARKUP = frozenset(" \t>#*-")
+_LOOKBACK = 16  # the longest name prefix ("Quadro ") or rate word ("every ") a number is checked after
 _RANGE_GAP = re.compile(r"\s?(?:[–—~-]|to|至|到)\s?")
 _PERIODS = (("day", r"per day|/\s?day|a day|daily|每天|每日|/d\b|日"),
             ("month", r"per month|/\s?mo(?:nth)?|a month|monthly|每月|月"),
@@ -130,14 +132,26 @@ def transcript_sources(transcript: Transcript) -> list[SourceNumber]:
 
 
 def extract_numbers(text: str) -> list[Mention]:
-    """Every number in `text`, with names, code and list indices marked `ignore`."""
-    code = [m.span() for m in _CODE.finditer(text)]
+    """Every number in `text`, with names, code and list indices marked `ignore` (linear in `text`)."""
+    code = _Spans([m.span() for m in _CODE.finditer(text)])
     mentions = [_mention(text, m, code) for m in _NUMBER.finditer(text)]
     _join_ranges(text, mentions)
     return mentions
 
 
-def _mention(text: str, m: re.Match[str], code: list[tuple[int, int]]) -> Mention:
+class _Spans:
+    """Sorted, disjoint spans (code blocks) with a logarithmic membership test."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [a for a, _ in spans]
+
+    def __contains__(self, position: int) -> bool:
+        i = bisect.bisect_right(self.starts, position) - 1
+        return i >= 0 and position < self.spans[i][1]
+
+
+def _mention(text: str, m: re.Match[str], code: _Spans) -> Mention:
     digits = m["int"].replace(",", "")
     mult = _MULT.get(m["mult"] or "", 1.0)
     sign = -1.0 if m["sign"] in ("-", "−") else 1.0
@@ -167,10 +181,10 @@ def _first(patterns: tuple[tuple[str, str], ...], near: str, cjk_only: bool = Fa
     return min(hits)[1] if hits and min(hits)[0] < 16 else None
 
 
-def _why_ignored(text: str, m: re.Match[str], code: list[tuple[int, int]]) -> str | None:
+def _why_ignored(text: str, m: re.Match[str], code: _Spans) -> str | None:
     start, end = m.start(), m.end()
-    before, after = text[:start], text[end:end + 1]
-    if any(a <= start < b for a, b in code):
+    before, after = text[max(0, start - _LOOKBACK):start], text[end:end + 1]  # only the end of the prefix
+    if start in code:
         return "inside code"
     last = before[-1:]
     range_end = bool(m["sign"]) and last.isdigit()  # `10-20`: a range, not a name or a minus
@@ -186,9 +200,18 @@ def _why_ignored(text: str, m: re.Match[str], code: list[tuple[int, int]]) -> st
         return "part of a name"
     if _NAME_PREFIX.search(before):
         return "part of a name"
-    if _LIST_INDEX.search(before) and re.match(r"[.)]\s", text[end:end + 2]):
+    if _starts_line(text, start) and re.match(r"[.)]\s", text[end:end + 2]):
         return "list index"
     return None
+
+
+def _starts_line(text: str, start: int) -> bool:
+    """Only list markup (spaces, `>`, `#`, `*`, `-`) between the line start and `start`; linear overall,
+    because the runs walked for different numbers do not overlap."""
+    i = start - 1
+    while i >= 0 and text[i] in _LIST_MARKUP:
+        i -= 1
+    return i < 0 or text[i] == "\n"
 
 
 def _join_ranges(text: str, mentions: list[Mention]) -> None:

@@ -20,6 +20,7 @@ from ecocompute.registry import TOOLS, ToolOutcome, ToolSpec, failed, run_tool
 from ecocompute.tools.errors import ErrorCode, ToolInputError
 
 DEFAULT_MAX_TURNS = 8
+MAX_TOOL_CALLS_PER_TURN = 16  # beyond this a turn's extra calls are answered with an error, not run
 
 
 def run_agent(
@@ -46,7 +47,8 @@ def run_agent(
                     "The model returned an empty answer.", "empty_answer", transcript=transcript
                 )
             return transcript
-        runs = [_run_call(call, offered, turn) for call in reply.tool_calls]
+        runs = [_run_call(call, offered, turn) if i < MAX_TOOL_CALLS_PER_TURN else _not_run(call, turn)
+                for i, call in enumerate(reply.tool_calls)]
         for run in runs:
             transcript.tool_runs.append(run)
             if on_tool is not None:
@@ -98,6 +100,13 @@ def _run_call(call: ToolCall, offered: dict[str, ToolSpec], turn: int) -> ToolRu
         call_id=call.id, name=call.name, content=outcome.as_text(), is_error=outcome.is_error
     )
     return ToolRun(turn=turn, call=call, result=result, seconds=perf_counter() - start)
+
+
+def _not_run(call: ToolCall, turn: int) -> ToolRun:
+    sentence = (f"Not run: more than {MAX_TOOL_CALLS_PER_TURN} tool calls in one turn; "
+                f"request at most {MAX_TOOL_CALLS_PER_TURN} at a time.")
+    result = ToolResult(call_id=call.id, name=call.name, content=_input_error(call, sentence).as_text(), is_error=True)
+    return ToolRun(turn=turn, call=call, result=result, seconds=0.0)
 
 
 def _input_error(call: ToolCall, sentence: str, code: ErrorCode = "invalid_arguments") -> ToolOutcome:

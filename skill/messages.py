@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ecocompute import safejson
+from ecocompute.scrub import scrub
+
 Role = Literal["system", "user", "assistant", "tool"]
 ModelErrorKind = Literal[
     "missing_key",
@@ -20,6 +23,7 @@ ModelErrorKind = Literal[
     "empty_answer",
     "config",
 ]
+MAX_ARGUMENT_CHARS = 1_000_000
 
 
 class ToolCall(BaseModel):
@@ -35,9 +39,9 @@ class ToolCall(BaseModel):
     def from_raw(cls, id: str, name: str, raw: str | None) -> ToolCall:
         """Parse a JSON argument string; malformed JSON becomes an `argument_error`, not a crash."""
         try:
-            parsed = json.loads(raw) if raw and raw.strip() else {}
-        except json.JSONDecodeError as exc:
-            return cls(id=id, name=name, raw_arguments=raw, argument_error=f"not valid JSON ({exc.msg})")
+            parsed = safejson.loads(raw, max_chars=MAX_ARGUMENT_CHARS) if raw and raw.strip() else {}
+        except safejson.JSONInputError as exc:
+            return cls(id=id, name=name, raw_arguments=raw, argument_error=exc.reason)
         if not isinstance(parsed, dict):
             return cls(id=id, name=name, raw_arguments=raw, argument_error="not a JSON object")
         return cls(id=id, name=name, arguments=parsed, raw_arguments=raw)
@@ -152,11 +156,12 @@ class Transcript(BaseModel):
 
 
 class ModelError(Exception):
-    """A model or provider failure a user can act on: one clear sentence and a kind."""
+    """A model or provider failure a user can act on: one clear sentence (secrets scrubbed) and a kind."""
 
     def __init__(
         self, message: str, kind: ModelErrorKind, *, transcript: Transcript | None = None
     ) -> None:
+        message = " ".join(scrub(message).split())
         super().__init__(message)
         self.message = message
         self.kind: ModelErrorKind = kind

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from importlib import import_module
@@ -186,4 +187,21 @@ def run_tool(tool: str | ToolSpec, arguments: Mapping[str, Any]) -> ToolOutcome:
         result = spec.call(arguments)
     except ToolInputError as exc:
         return failed(name, exc)
-    return ToolOutcome(name=name, is_error=False, content=result.model_dump(mode="json"))
+    content = result.model_dump(mode="json")
+    field = non_finite(content)
+    if field is not None:  # the one edge every surface (CLI, MCP, loop, scripts) passes: JSON has no inf/NaN
+        return failed(name, ToolInputError(f"{name} has no finite value for {field} with these inputs "
+                                           "(out of the range the data supports).", code="bad_value"))
+    return ToolOutcome(name=name, is_error=False, content=content)
+
+
+def non_finite(node: Any, path: str = "result") -> str | None:
+    """The path of the first NaN or infinite number in a JSON-like value, or None."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        found = non_finite(value, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if found is not None:
+            return found
+    return None

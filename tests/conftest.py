@@ -15,6 +15,8 @@ from support.loopback import ScriptedServer
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--record-mode", default="none",
                      help="vcrpy record mode for cassettes: none (replay only), once, new_episodes, all")
+    parser.addoption("--hostile-long", action="store_true", default=False,
+                     help="Run the hostile-input generator's long profile (many more examples; for benchmarks).")
 
 
 # Tests that open HTTP clients or subprocess pipes; after them a garbage collection makes a leaked

@@ -232,7 +232,7 @@ def _by_size(q: Query, engine: str, prec: str, bs: int):
     size = q.model_params_b
     pool = [m for m in load().primary() if m.gpu == q.gpu and m.engine == engine and m.precision == prec
             and m.energy_j_per_1k_tok and m.params_b and m.num_gpus == 1]
-    if size is None or not pool:
+    if size is None or not pool or not 0 < size < math.inf:
         return None, None, "unavailable", [], (f"no {engine} {prec} measurement on {q.gpu} to extrapolate from"), []
     anchor = min(sorted(pool, key=row_order), key=lambda m: (abs(math.log(m.params_b / size)), abs((m.batch_size or 1) - bs)))
     e = anchor.energy_j_per_1k_tok * size / anchor.params_b

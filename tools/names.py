@@ -24,7 +24,8 @@ PRECISION_ALIASES: dict[str, str] = {
 PRECISIONS = ("fp16", "bf16", "fp8", "nf4", "nf4_dq", "int8_default", "int8_pure", "int8_unspecified", "fp32")
 ENGINE_ALIASES = {"transformers": "transformers", "hf": "transformers", "huggingface": "transformers",
                   "eager": "transformers", "vllm": "vllm"}
-_MODEL_SUFFIXES = re.compile(r"(instruct|chat|base|hf|it|v\d+(\.\d+)*|\d+k)$")
+MAX_PARAMS_B = 100_000.0  # a size token above 100 trillion parameters is not a model size
+_MODEL_SUFFIXES = re.compile(r"(instruct|chat|base|hf|it|v\d+(\.\d+)*|(?<!\d)\d+k)$")
 
 
 def _key(text: str) -> str:
@@ -51,7 +52,7 @@ def engine_key(text: str) -> str:
     raise did_you_mean("engine", text, ["transformers", "vllm"], [])
 
 
-_GPU_TAIL = re.compile(r"(sxm\d*|pcie)?(\d+gb)?(hbm\d*e?|gddr\d*x?)?")
+_GPU_TAIL = re.compile(r"(sxm\d*|pcie)?((?<!\d)\d+gb)?(hbm\d*e?|gddr\d*x?)?")
 
 
 def _gpu_key(text: str, known: list[str]) -> str:
@@ -154,11 +155,12 @@ def resolve_model(text: str) -> str:
 
 def params_from_name(text: str) -> float | None:
     """Parameter count in billions from a size token ("1.5B", "1_1b", "opt-1.3b", "70b")."""
-    match = re.search(r"(?<![a-z0-9.])(\d+(?:[._]\d+)?)\s*([bm])(?![a-z])", text.lower().replace("-", " "))
+    match = re.search(r"(?<![a-z0-9.])(\d{1,6}(?:[._]\d{1,4})?)\s*([bm])(?![a-z])", text.lower().replace("-", " "))
     if not match:
         return None
     value = float(match.group(1).replace("_", "."))
-    return value / 1000 if match.group(2) == "m" else value
+    size = value / 1000 if match.group(2) == "m" else value
+    return size if 0 < size <= MAX_PARAMS_B else None  # "0b", "0m" and absurd sizes name no model
 
 
 def model_params_b(text: str) -> float | None:

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecocompute.console import json_text, make_console, print_markdown, sanitize
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -31,6 +33,7 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--show-tools", action="store_true", help="Print each tool call and its result.")
     parser.add_argument("--strict", action="store_true", help="Exit 1 if any number in the answer is unverified.")
     parser.add_argument("--plot", type=Path, metavar="FILE.svg", help="Write the answer's bar chart as SVG.")
+    parser.add_argument("--force", action="store_true", help="Replace an existing --plot file.")
     parser.set_defaults(run=run)
 
 
@@ -38,6 +41,16 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-m", "--model", default=None,
                         help="provider:model, e.g. offline, openai:MODEL, anthropic:MODEL (default: $ECOCOMPUTE_MODEL or offline).")
     parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
+    parser.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
+                        help="Give up on a model request after this many seconds (default 30).")
+
+
+def seconds(text: str) -> float:
+    """A `--timeout` value: a positive, finite number of seconds (argparse turns ValueError into a usage error)."""
+    value = float(text)
+    if not 0 < value <= 3600:
+        raise ValueError(text)
+    return value
 
 
 def model_id(args: argparse.Namespace) -> str:
@@ -49,18 +62,20 @@ def run(args: argparse.Namespace) -> int:
 
     if args.plot is not None and args.plot.suffix.lower() != ".svg":
         return _fail(f"--plot writes SVG only; give a file name ending in .svg (got {args.plot.name}).", 2)
+    if args.plot is not None and not _plot_writable(args.plot, args.force):
+        return 2
     question = _with_file(args.question, args.file)
     if question is None:
         return 2
     console = _console(args.json)
     try:
-        model = build_model(model_id(args), args.base_url)
+        model = build_model(model_id(args), args.base_url, args.timeout)
         transcript = ask(model, [_user(question)], console, show_tools=args.show_tools and not args.json)
     except ModelError as exc:
         return _fail(exc.message, 3)
     report = grounding(transcript)
     if args.json:
-        sys.stdout.write(json.dumps(_as_json(transcript, report), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(_as_json(transcript, report)) + "\n")
     else:
         show_answer(console, transcript, report)
     if args.plot is not None and not write_plot(transcript, args.plot, console):
@@ -81,7 +96,7 @@ def _dropped_inputs(transcript: Transcript, console: Console | None) -> list[str
 
 
 def _fail(sentence: str, code: int) -> int:
-    sys.stderr.write(f"ecocompute: {sentence}\n")
+    sys.stderr.write(f"ecocompute: {sanitize(sentence)}\n")
     return code
 
 
@@ -108,15 +123,13 @@ def _with_file(question: str, path: Path | None) -> str | None:
 
 
 def _console(quiet: bool) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=quiet, highlight=False)
+    return make_console(stderr=quiet)
 
 
-def build_model(model: str, base_url: str | None) -> Model:
+def build_model(model: str, base_url: str | None, timeout: float | None = None) -> Model:
     from ecocompute.providers.base import make_model
 
-    return make_model(model, base_url=base_url)
+    return make_model(model, base_url=base_url, timeout=timeout)
 
 
 def ask(model: Model, conversation: list[Message], console: Console, *, show_tools: bool) -> Transcript:
@@ -125,9 +138,9 @@ def ask(model: Model, conversation: list[Message], console: Console, *, show_too
     from ecocompute.prompting import system_prompt
 
     system = system_prompt()
-    with console.status(f"[dim]{model.id} is working…[/]", spinner="dots") as status:
+    with make_console(stderr=True).status(f"[dim]{sanitize(model.id, markup=True)} is working…[/]", spinner="dots") as status:
         def on_tool(run: ToolRun) -> None:
-            status.update(f"[dim]ran {run.call.name}…[/]")
+            status.update(f"[dim]ran {sanitize(run.call.name, markup=True)}…[/]")
             if show_tools:
                 print_tool(console, run)
         return run_agent(model, conversation, system=system, on_tool=on_tool)
@@ -135,10 +148,11 @@ def ask(model: Model, conversation: list[Message], console: Console, *, show_too
 
 def print_tool(console: Console, run: ToolRun) -> None:
     mark = "[red]error[/]" if run.result.is_error else "[green]ok[/]"
-    console.print(f"[bold cyan]tool[/] {run.call.name}({json.dumps(run.call.arguments, ensure_ascii=False)[:300]}) {mark} "
+    call = sanitize(f"{run.call.name}({json.dumps(run.call.arguments, ensure_ascii=False)[:300]})", markup=True)
+    console.print(f"[bold cyan]tool[/] {call} {mark} "
                   f"[dim]{run.seconds * 1000:.0f} ms[/]", highlight=False, markup=True, soft_wrap=True)
     preview = run.result.content[:TOOL_PREVIEW_CHARS] + ("…" if len(run.result.content) > TOOL_PREVIEW_CHARS else "")
-    console.print(preview, style="dim", highlight=False, markup=False, soft_wrap=True)
+    console.print(sanitize(preview), style="dim", highlight=False, markup=False, soft_wrap=True)
 
 
 def grounding(transcript: Transcript) -> GroundingReport:
@@ -149,28 +163,27 @@ def grounding(transcript: Transcript) -> GroundingReport:
 
 def show_answer(console: Console, transcript: Transcript, report: GroundingReport) -> None:
     """The answer as markdown, the bar charts from the tool results, and the grounding report."""
-    from rich.markdown import Markdown
-
     from ecocompute.offline.charts import series, text_bars
 
-    console.print(Markdown(transcript.answer))
+    print_markdown(console, transcript.answer)
     for s in series(transcript):
         console.print()
-        console.print(text_bars(s), highlight=False, markup=False)
+        console.print(sanitize(text_bars(s)), highlight=False, markup=False)
     console.print()
     print_grounding(console, report)
 
 
 def print_grounding(console: Console, report: GroundingReport) -> None:
     verified = report.verified
-    sample = ", ".join(f"{g.text.strip()} ← {g.source}" for g in verified[:4])
+    sample = sanitize(", ".join(f"{g.text.strip()} ← {g.source}" for g in verified[:4]), oneline=True, markup=True)
     console.print(f"[bold]Grounding:[/] {len(verified)} number(s) verified against the tool results or the question"
                   + (f" (e.g. {sample}{', …' if len(verified) > 4 else ''})" if verified else "")
                   + f"; {len(report.ignored)} ignored (names, code, small counts).", highlight=False, soft_wrap=True)
     if report.unverified:
         console.print(f"[bold red]{len(report.unverified)} unverified number(s):[/]")
         for g in report.unverified:
-            console.print(f"  [red]{g.text.strip()}[/]: {g.note}", highlight=False)
+            console.print(f"  [red]{sanitize(g.text.strip(), oneline=True, markup=True)}[/]: {sanitize(g.note, markup=True)}",
+                          highlight=False)
     else:
         console.print("[green]Every number in the answer is traced to a tool result or the question.[/]")
 
@@ -182,12 +195,25 @@ def write_plot(transcript: Transcript, path: Path, console: Console) -> bool:
     if not found:
         console.print("[yellow]No chart: the answer has no series of comparable measurements; --plot wrote nothing.[/]")
         return True
+    from ecocompute.files import WriteError, write_text
+
     try:
-        path.write_text(svg(found), encoding="utf-8")
-    except OSError as exc:
-        _fail(f"Cannot write {path} ({exc.__class__.__name__}).", 2)
+        write_text(path, svg(found), force=True)  # existence was checked (with --force) before the run
+    except WriteError as exc:
+        _fail(str(exc), 2)
         return False
-    console.print(f"[dim]Chart written to {path}.[/]")
+    console.print(f"[dim]Chart written to {sanitize(path, oneline=True, markup=True)}.[/]")
+    return True
+
+
+def _plot_writable(path: Path, force: bool) -> bool:
+    from ecocompute.files import WriteError, refuse_existing
+
+    try:
+        refuse_existing(path, force=force)
+    except WriteError as exc:
+        _fail(str(exc), 2)
+        return False
     return True
 
 

@@ -1,8 +1,9 @@
 """`ecocompute audit PATH...`: audit Python files and directories for energy waste.
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; 2 bad input (a
-path that does not exist, an unknown rule id) or, with no failing finding, a file that could not be
-parsed or read.
+path that does not exist, an unknown rule id, an empty --select) or, with no failing finding, a file
+that could not be audited (unparsable, unreadable, over the size limit, a FIFO or device, a symlink
+loop, a directory that cannot be listed). Progress goes to stderr when it is a terminal.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--select", default=None, help="comma-separated rule ids to run (default: all)")
     parser.add_argument("--ignore", default="", help="comma-separated rule ids to skip")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="worker processes for large trees (default: the CPU count)")
+    parser.add_argument("--sarif-root", default=None, metavar="DIR",
+                        help="make SARIF paths relative to DIR (default: the git top-level, else the working directory)")
+    parser.add_argument("--max-file-size", type=float, default=32, metavar="MB",
+                        help="skip (and report) files larger than this, or as dense in syntax (default: 32)")
+    parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                        help="progress on stderr (auto: when stderr is a terminal)")
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")
     parser.set_defaults(run=run)
 
@@ -31,6 +40,8 @@ def _ids(text: str | None) -> frozenset[str] | None:
     if text is None:
         return None
     ids = frozenset(part.strip().upper() for part in text.split(",") if part.strip())
+    if not ids:
+        raise ToolInputError("--select needs at least one rule id (omit it to run every rule); see --list-rules.")
     unknown = sorted(ids - set(RULES_BY_ID))
     if unknown:
         raise ToolInputError(f"Unknown rule id {', '.join(unknown)}; known: {', '.join(RULES_BY_ID)}.")
@@ -46,7 +57,51 @@ def _list_rules() -> int:
 def _colour(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    from ecocompute.console import colour_enabled
+
+    return colour_enabled()  # NO_COLOR / FORCE_COLOR / a terminal: the rule every command follows
+
+
+def _limits(args: argparse.Namespace) -> tuple[int, int]:
+    from ecocompute.tools.audit.parallel import default_jobs
+
+    if args.jobs is not None and args.jobs < 1:
+        raise ToolInputError("--jobs must be at least 1.")
+    if not args.max_file_size > 0 or args.max_file_size > 4096:
+        raise ToolInputError("--max-file-size must be a number of megabytes between 0 and 4096.")
+    return args.jobs or default_jobs(), int(args.max_file_size * 1_000_000)
+
+
+def _root(args: argparse.Namespace) -> str:
+    from ecocompute.tools.audit.sarif import repo_root
+
+    if args.sarif_root is not None:
+        if not os.path.isdir(args.sarif_root):
+            raise ToolInputError(f"--sarif-root {args.sarif_root!r} is not a directory.")
+        return os.path.abspath(args.sarif_root)
+    return repo_root(args.paths[0])
+
+
+def _progress(choice: str):  # -> Callable[[int, int], None] | None
+    terminal = sys.stderr.isatty()
+    if choice == "never" or (choice == "auto" and not terminal):
+        return None
+    state = {"shown": 0.0, "step": 0}
+
+    def show(done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if terminal:
+            if done == total or now - state["shown"] > 0.2:
+                state["shown"] = now
+                end = "\n" if done == total else ""
+                print(f"\raudited {done:,}/{total:,} files", end=end, file=sys.stderr, flush=True)
+        elif done * 10 // max(total, 1) > state["step"] or done == total:
+            state["step"] = done * 10 // max(total, 1)
+            print(f"audited {done:,}/{total:,} files", file=sys.stderr, flush=True)
+
+    return show
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,16 +119,17 @@ def run(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not os.path.exists(p)]
     if missing:
         raise ToolInputError(f"No such file or directory: {', '.join(missing)}.")
-    selection = Selection(_ids(args.select), _ids(args.ignore) or frozenset())
+    selection = Selection(_ids(args.select), _ids(args.ignore) if args.ignore.strip() else frozenset())
+    jobs, max_bytes = _limits(args)
     start = time.perf_counter()
-    reports = audit_paths(args.paths, selection)
+    reports = audit_paths(args.paths, selection, jobs, _progress(args.progress), max_bytes, _root(args))
     seconds = time.perf_counter() - start
     if args.format == "json":
         print(json.dumps(to_json(reports, seconds), indent=2, ensure_ascii=False))
     elif args.format == "sarif":
         from ecocompute.tools.audit.sarif import to_sarif
 
-        print(json.dumps(to_sarif(reports), indent=2, ensure_ascii=False))
+        print(json.dumps(to_sarif(reports, _root(args)), indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(render_text(reports, seconds, _colour(args.color)))
     if fails(reports, args.fail_on):

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ecocompute.commands import ask as single
+from ecocompute.console import make_console, sanitize
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,18 +26,28 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from ecocompute.messages import ModelError
 
-    console = Console(highlight=False)
+    _tolerant_stdin()
+    console = make_console()
     try:
-        model = single.build_model(single.model_id(args), args.base_url)
+        model = single.build_model(single.model_id(args), args.base_url, args.timeout)
     except ModelError as exc:
-        sys.stderr.write(f"ecocompute: {exc.message}\n")
+        sys.stderr.write(f"ecocompute: {sanitize(exc.message)}\n")
         return 3
-    console.print(f"[bold]EcoCompute chat[/] with [cyan]{model.id}[/]. {HELP}")
+    console.print(f"[bold]EcoCompute chat[/] with [cyan]{_s(model.id)}[/]. {HELP}")
     return _repl(console, model, args)
+
+
+def _s(text: str) -> str:
+    return sanitize(text, markup=True)
+
+
+def _tolerant_stdin() -> None:
+    """A byte that is not valid in the input encoding becomes U+FFFD instead of ending the session."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
 
 
 def _repl(console: Console, model: Model, args: argparse.Namespace) -> int:
@@ -59,7 +70,7 @@ def _repl(console: Console, model: Model, args: argparse.Namespace) -> int:
         try:
             transcript = single.ask(model, history + [Message.user(line)], console, show_tools=show_tools)
         except ModelError as exc:
-            console.print(f"[red]{exc.message}[/] (the question was not added to the history)")
+            console.print(f"[red]{_s(exc.message)}[/] (the question was not added to the history)")
             continue
         history = list(transcript.messages)
         single.show_answer(console, transcript, single.grounding(transcript))
@@ -74,14 +85,14 @@ def _command(console: Console, line: str, model: Model, history: list[Message], 
         return True, model, history, show_tools
     if word == "/model":
         if not rest.strip():
-            console.print(f"Current model: [cyan]{model.id}[/]. Use /model provider:model.")
+            console.print(f"Current model: [cyan]{_s(model.id)}[/]. Use /model provider:model.")
             return False, model, history, show_tools
         try:
-            model = single.build_model(rest.strip(), args.base_url)
+            model = single.build_model(rest.strip(), args.base_url, args.timeout)
         except ModelError as exc:
-            console.print(f"[red]{exc.message}[/]")
+            console.print(f"[red]{_s(exc.message)}[/]")
             return False, model, history, show_tools
-        console.print(f"Now using [cyan]{model.id}[/]; the conversation so far is kept.")
+        console.print(f"Now using [cyan]{_s(model.id)}[/]; the conversation so far is kept.")
     elif word == "/reset":
         history = []
         console.print("History cleared.")

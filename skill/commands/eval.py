@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from ecocompute.commands.ask import seconds
+
 DEFAULT_SCENARIOS = "evals/scenarios/*.yaml"
 DEFAULT_CASSETTES = "evals/cassettes"
 SECRET_ENV = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
@@ -23,6 +25,8 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("-m", "--model", default=None,
                         help="provider:model (default: $ECOCOMPUTE_MODEL or offline).")
     parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server.")
+    parser.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
+                        help="Give up on a model request after this many seconds (default 30).")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--record", action="store_true", help="Record one cassette per scenario (secrets scrubbed).")
     mode.add_argument("--replay", action="store_true", help="Replay cassettes; never touches the network.")
@@ -32,6 +36,7 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--baseline", type=Path, help="A previous --json report; exit 1 on any regression.")
     parser.add_argument("--json", type=Path, metavar="FILE", help="Write the JSON report.")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="Write a JUnit XML report.")
+    parser.add_argument("--force", action="store_true", help="Replace existing --json / --junit files.")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="Scenarios in parallel (not with cassettes).")
     parser.add_argument("--without-skill", action="store_true", help="No system prompt and no tools (what the skill adds).")
     parser.add_argument("--judge", default=None, metavar="MODEL", help="Grade scenario rubrics with this model.")
@@ -39,7 +44,9 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"ecocompute eval: {message}\n")
+    from ecocompute.console import sanitize
+
+    sys.stderr.write(f"ecocompute eval: {sanitize(message)}\n")
     return code
 
 
@@ -68,18 +75,48 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc), 2)
     except (OSError, ValueError) as exc:
         return _fail(f"Cannot read the baseline {args.baseline} ({type(exc).__name__}).", 2)
+    from ecocompute.files import WriteError, refuse_existing
+
+    try:
+        for path in (args.json, args.junit):
+            if path is not None:
+                refuse_existing(path, force=args.force)
+                if not path.parent.is_dir():
+                    raise WriteError(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    except WriteError as exc:  # checked before the run, so no result is lost to a bad path
+        return _fail(str(exc), 2)
     model_id = args.model or os.environ.get("ECOCOMPUTE_MODEL") or "offline"
     try:
         settings = _settings(args, model_id)
     except ModelError as exc:
         return _fail(exc.message, 3)
-    results = _run_with_progress(scenarios, settings, args.jobs)
+    except ValueError as exc:
+        return _fail(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", 2)
+    results = _run_with_progress(scenarios, settings, args.jobs, _partial_writer(args, model_id))
     report = rep.Report(model_id=model_id, with_skill=not args.without_skill, results=results)
     return _finish(report, args, baseline)
 
 
+def _partial_writer(args: argparse.Namespace, model_id: str):
+    """After each scenario, the JSON report so far (atomically): an interrupted run keeps its results."""
+    import threading
+
+    from ecocompute.evalkit import report as rep
+
+    done, lock = [], threading.Lock()
+
+    def write(result) -> None:
+        with lock:  # --jobs runs scenarios in threads
+            done.append(result)
+            if args.json is not None:
+                partial = rep.Report(model_id=model_id, with_skill=not args.without_skill, results=list(done))
+                rep.write_json(partial, args.json)
+
+    return write
+
+
 def _settings(args: argparse.Namespace, model_id: str):
-    from ecocompute.evalkit.cassettes import Scrubber
+    from ecocompute.evalkit.cassettes import Scrubber, cassette_path
     from ecocompute.evalkit.judge import make_judge
     from ecocompute.evalkit.runner import CassettePlan, RunSettings
     from ecocompute.prompting import system_prompt
@@ -89,13 +126,15 @@ def _settings(args: argparse.Namespace, model_id: str):
     key = REPLAY_KEY if args.replay else None
     if args.record or args.replay:
         label = args.cassette_name or cassette_label(model_id, args.base_url)
+        cassette_path(Path(args.cassettes), label, "check")  # ValueError: a name that leaves the folder
         secrets = [os.environ.get(name, "") for name in SECRET_ENV]
         plan = CassettePlan(mode="all" if args.record else "none", root=Path(args.cassettes), label=label,
                             model_id=model_id, scrubber=Scrubber(secrets))
     make_model(model_id, base_url=args.base_url, api_key=key)  # fail fast: missing key, unknown provider
 
     def make():
-        return make_model(model_id, base_url=args.base_url, api_key=key, max_retries=0 if args.replay else 1)
+        return make_model(model_id, base_url=args.base_url, api_key=key, timeout=args.timeout,
+                          max_retries=0 if args.replay else 1)
 
     judge = make_judge(make_model(args.judge)) if args.judge else None
     with_skill = not args.without_skill
@@ -109,31 +148,63 @@ def _tools(with_skill: bool):
     return TOOLS if with_skill else ()
 
 
-def _run_with_progress(scenarios, settings, jobs: int):
+def _run_with_progress(scenarios, settings, jobs: int, on_result):
+    """A progress bar on a terminal's stderr; elsewhere (CI logs) a line about every tenth of the run.
+
+    `on_result` sees every result as it arrives (partial reports are written from it).
+    """
     from rich.progress import Progress
 
+    from ecocompute.console import make_console
     from ecocompute.evalkit.runner import run_all
 
-    with Progress(transient=True, console=_console()) as progress:
+    console = make_console(stderr=True)
+    if not console.is_terminal:
+        log = _log_lines(len(scenarios))
+
+        def record(result) -> None:
+            on_result(result)
+            log(result)
+
+        return run_all(scenarios, settings, jobs=jobs, progress=record)
+    with Progress(transient=True, console=console) as progress:
         task = progress.add_task("eval", total=len(scenarios))
-        return run_all(scenarios, settings, jobs=jobs, progress=lambda _r: progress.advance(task))
+
+        def advance(result) -> None:
+            on_result(result)
+            progress.advance(task)
+
+        return run_all(scenarios, settings, jobs=jobs, progress=advance)
 
 
-def _console():
-    from rich.console import Console
+def _log_lines(total: int):
+    step = max(1, total // 10)
+    done = 0
 
-    return Console(stderr=True, highlight=False)
+    def advance(_result) -> None:
+        nonlocal done
+        done += 1
+        if done % step == 0 or done == total:
+            sys.stderr.write(f"ecocompute eval: {done}/{total} scenarios run\n")
+            sys.stderr.flush()
+    return advance
 
 
 def _finish(report, args: argparse.Namespace, baseline: dict[str, bool] | None) -> int:
     from ecocompute.evalkit import report as rep
+    from ecocompute.files import WriteError
 
-    print(rep.text_summary(report))
-    if args.json:
-        rep.write_json(report, args.json)
-    if args.junit:
-        rep.write_junit(report, args.junit)
+    from ecocompute.console import sanitize
+
+    print(sanitize(rep.text_summary(report)))
+    try:
+        if args.json:
+            rep.write_json(report, args.json)
+        if args.junit:
+            rep.write_junit(report, args.junit)
+    except WriteError as exc:
+        return _fail(str(exc), 2)
     regressed = rep.regressions(report, baseline) if baseline is not None else []
     if regressed:
-        print(f"\nREGRESSIONS vs {args.baseline}: {', '.join(regressed)}")
+        print(sanitize(f"\nREGRESSIONS vs {args.baseline}: {', '.join(regressed)}"))
     return 1 if report.failed or regressed else 0

@@ -33,14 +33,22 @@ Prints the tool's JSON result on stdout. Arguments as flags (see --help) or as o
 4 the ecocompute package cannot be imported. Exported by ecocompute {version}.
 """
 
+import os
 import sys
+
+# The Python that exported this bundle has the ecocompute package; the python3 on PATH may not.
+EXPORTED_WITH = {python!r}
+REQUIREMENT = {requirement!r}
 
 try:
     from ecocompute.commands.export import run_script
 except ImportError as exc:
+    if os.path.isfile(EXPORTED_WITH) and not os.environ.get("ECOCOMPUTE_REEXEC"):
+        os.environ["ECOCOMPUTE_REEXEC"] = "1"  # at most one hop
+        os.execv(EXPORTED_WITH, [EXPORTED_WITH, os.path.abspath(__file__), *sys.argv[1:]])
     sys.stderr.write(
-        "{name}: cannot import the ecocompute package (" + str(exc) + ") with "
-        + sys.executable + "; install it with `pip install ecocompute`.\\n"
+        "{name}: cannot import the ecocompute package (" + str(exc) + ") with " + sys.executable
+        + "; install it with: " + sys.executable + " -m pip install '" + REQUIREMENT + "'\\n"
     )
     raise SystemExit(4) from None
 
@@ -68,45 +76,37 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     tools.add_argument("--format", required=True, choices=list(FORMATS),
                        help="openai (Chat Completions), openai-responses, anthropic, or mcp.")
     tools.add_argument("-o", "--output", type=Path, help="Write to FILE instead of stdout.")
+    tools.add_argument("--force", action="store_true", help="Replace FILE if it exists.")
     tools.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.what == "tools":
-        return _export_tools(args.format, args.output)
-    return _export_skill(args.dir, force=args.force)
+    from ecocompute.files import WriteError
+
+    try:
+        if args.what == "tools":
+            return _export_tools(args.format, args.output, force=args.force)
+        return _export_skill(args.dir, force=args.force)
+    except WriteError as exc:
+        sys.stderr.write(f"ecocompute: {exc}\n")
+        return EXIT_BAD_INPUT
 
 
-def _export_tools(fmt: str, output: Path | None) -> int:
+def _export_tools(fmt: str, output: Path | None, *, force: bool) -> int:
+    from ecocompute.files import write_text
     from ecocompute.schemas import export_all
 
     text = json.dumps(export_all(FORMATS[fmt]), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
         return 0
-    return _write(output, text)
-
-
-def _write(path: Path, text: str) -> int:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        sys.stderr.write(f"ecocompute: cannot write {path}: {exc.strerror or exc}.\n")
-        return EXIT_BAD_INPUT
+    write_text(output, text, force=force)
     return 0
 
 
 def _export_skill(parent: Path, *, force: bool) -> int:
     dest = parent / BUNDLE_NAME
-    if dest.exists() and not (force and (dest / "SKILL.md").is_file()):
-        why = "pass --force to replace it" if (dest / "SKILL.md").is_file() else "it is not a skill bundle"
-        sys.stderr.write(f"ecocompute: {dest} already exists; {why}.\n")
-        return EXIT_BAD_INPUT
-    try:
-        write_bundle(dest)
-    except OSError as exc:
-        sys.stderr.write(f"ecocompute: cannot write the bundle to {dest}: {exc.strerror or exc}.\n")
-        return EXIT_BAD_INPUT
+    write_bundle(dest, force=force)
     sys.stdout.write(f"Wrote the EcoCompute skill bundle to {dest}\n")
     return 0
 
@@ -116,31 +116,28 @@ def bundle_files(specs: Iterable[ToolSpec] | None = None) -> dict[str, str]:
     from importlib import resources
 
     from ecocompute import __version__
+    from ecocompute.extras import requirement
     from ecocompute.prompting import reference_documents
     from ecocompute.registry import TOOLS
 
     files = {"SKILL.md": resources.files("ecocompute").joinpath("SKILL.md").read_text(encoding="utf-8")}
     files |= {f"references/{name}.md": text for name, text in reference_documents().items()}
     for spec in TOOLS if specs is None else specs:
-        script = SCRIPT_TEMPLATE.format(name=spec.name, version=__version__,
+        script = SCRIPT_TEMPLATE.format(name=spec.name, version=__version__, python=sys.executable,
+                                        requirement=requirement(),
                                         description=spec.description.replace('"""', "'''"))
         files[f"scripts/{spec.name}.py"] = script
     return files
 
 
-def write_bundle(dest: Path, specs: Iterable[ToolSpec] | None = None) -> Path:
-    """Write the bundle into `dest` (replacing a previous bundle there) and return it."""
-    import shutil
+def write_bundle(dest: Path, specs: Iterable[ToolSpec] | None = None, *, force: bool = True) -> Path:
+    """Write the bundle into `dest` and return it: each file atomically, replacing only the files a
+    previous export wrote (its manifest); files a user added to the folder are kept."""
+    from ecocompute.files import write_tree
 
     files = bundle_files(specs)  # render everything before touching the disk
-    if dest.exists():
-        shutil.rmtree(dest)
-    for rel, text in files.items():
-        path = dest / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if rel.startswith("scripts/"):
-            path.chmod(0o755)
+    modes = {rel: 0o755 for rel in files if rel.startswith("scripts/")}
+    write_tree(dest, files, force=force, modes=modes, marker="SKILL.md")
     return dest
 
 
@@ -165,34 +162,44 @@ def script_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _flag_value(raw: str) -> Any:
-    """A flag's value: `@PATH` reads a file; a JSON array or object is parsed; the rest stays text."""
+def _flag_value(flag: str, raw: str, from_files: dict[str, str]) -> Any:
+    """A flag's value: `@PATH` reads a file (noted in `from_files`); a JSON array or object is parsed;
+    the rest stays text."""
+    from ecocompute.safejson import JSONInputError, loads
+
     if raw.startswith("@"):
         try:
-            return Path(raw[1:]).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ValueError(f"cannot read {raw[1:]}: {exc.strerror or exc}") from None
+            text = Path(raw[1:]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"cannot read {raw[1:]} ({getattr(exc, 'strerror', None) or type(exc).__name__})") from None
+        from_files[raw[1:]] = text
+        return text
     if raw[:1] in "[{":
         try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
+            return loads(raw)
+        except JSONInputError as exc:
+            if "nested" in exc.reason or "number" in exc.reason:
+                raise ValueError(f"--{flag} is {exc.reason}") from None
             return raw
     return raw
 
 
-def script_arguments(ns: argparse.Namespace) -> dict[str, Any]:
+def script_arguments(ns: argparse.Namespace, from_files: dict[str, str] | None = None) -> dict[str, Any]:
     """Merge `--args` JSON and the flags; a bad value raises `ValueError` with one sentence."""
+    from ecocompute.safejson import JSONInputError, loads
+
     arguments: dict[str, Any] = {}
     if ns.args is not None:
         try:
-            arguments = json.loads(ns.args)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"--args is not valid JSON ({exc.msg} at character {exc.pos})") from None
+            arguments = loads(ns.args)
+        except JSONInputError as exc:
+            raise ValueError(f"--args is {exc.reason}") from None
         if not isinstance(arguments, dict):
             raise ValueError("--args must be a JSON object, e.g. '{\"gpu\": \"a800\"}'")
     for key, value in vars(ns).items():
         if key.startswith("arg_") and value is not None:
-            arguments[key.removeprefix("arg_")] = _flag_value(value)
+            flag = key.removeprefix("arg_")
+            arguments[flag] = _flag_value(flag.replace("_", "-"), value, {} if from_files is None else from_files)
     return arguments
 
 
@@ -213,8 +220,9 @@ def run_script(name: str, argv: list[str], *, bundle_version: str) -> int:
     if bundle_version != __version__:
         sys.stderr.write(f"{name}: note: bundle exported by ecocompute {bundle_version}, "
                          f"running with {__version__}; re-export it with `ecocompute export skill`.\n")
+    from_files: dict[str, str] = {}
     try:
-        arguments = script_arguments(ns)
+        arguments = script_arguments(ns, from_files)
     except ValueError as exc:
         return _bad_input(name, str(exc) + ".")
     try:
@@ -222,10 +230,29 @@ def run_script(name: str, argv: list[str], *, bundle_version: str) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     if outcome.is_error:
-        return _bad_input(name, outcome.error or "invalid input.")
+        return _bad_input(name, _without_file_contents(outcome.error or "invalid input.", from_files))
     text = json.dumps(outcome.content, ensure_ascii=False, indent=2 if ns.pretty else None)
     sys.stdout.write(bounded(text, ns.max_chars) + "\n")
     return EXIT_OK
+
+
+def _without_file_contents(sentence: str, from_files: dict[str, str]) -> str:
+    """An error about a value read from `@PATH` names the file, never echoes what is in it."""
+    if not from_files:
+        return sentence
+    import re
+
+    for path, text in from_files.items():
+        pieces = {text, repr(text), repr(text)[1:-1], *(line.strip() for line in text.splitlines())}
+        for piece in sorted((p for p in pieces if len(p) >= 3), key=len, reverse=True):
+            sentence = sentence.replace(piece, f"<contents of {path}>")
+    texts = list(from_files.values())
+
+    def quoted(match: re.Match[str]) -> str:  # a quoted piece of a file (cut or re-escaped) goes too
+        inner = match[0][1:-1]
+        return "'…'" if len(inner) >= 3 and any(inner in t or inner in repr(t) for t in texts) else match[0]
+
+    return re.sub(r"'[^'\n]*'|\"[^\"\n]*\"", quoted, sentence)
 
 
 def _bad_input(name: str, sentence: str) -> int:

@@ -9,13 +9,13 @@ the tool's JSON, otherwise rich tables.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import types
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
+from ecocompute.console import json_text, sanitize
 from ecocompute.registry import ToolSpec, get_tool, run_tool
 
 TOOL_FOR = {"lookup": "lookup_measurement", "compare": "compare_precisions", "compare-gpus": "compare_gpus",
@@ -78,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
     arguments = {f: getattr(args, f) for f in args.fields if getattr(args, f) is not None}
     outcome = run_tool(args.tool, arguments)
     if outcome.is_error:
-        sys.stderr.write(f"ecocompute: {outcome.error}\n")
+        sys.stderr.write(f"ecocompute: {sanitize(outcome.error)}\n")
         return 2
     if args.json:
-        print(json.dumps(outcome.content, indent=2, ensure_ascii=False))
+        print(json_text(outcome.content))
         return 0
     from ecocompute.commands import render  # rich is imported only for human output
 

@@ -1,4 +1,8 @@
-"""Rich rendering of tool results for the friendly subcommands (imported only for human output)."""
+"""Rich rendering of tool results for the friendly subcommands (imported only for human output).
+
+Every value from a result passes `ecocompute.console.sanitize` (markup escaped) before it is printed:
+results echo user input (names, warnings), and a table cell or a line is rich markup.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,20 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from ecocompute.console import make_console, sanitize
+
+console: Console = make_console()
+
+
+def _safe(value: Any) -> Any:
+    """The result with every string sanitised and markup-escaped (numbers and structure unchanged)."""
+    if isinstance(value, str):
+        return sanitize(value, markup=True)
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
 
 
 def _n(value: Any, std: Any = None) -> str:
@@ -103,7 +120,7 @@ def _estimate(r: dict[str, Any]) -> None:
     console.print(t)
     for label in ("current", "optimised"):
         if r[label]:
-            console.print(f"  {label}: {r[label]['how']} [rows {', '.join(r[label]['row_ids'])}]", highlight=False)
+            console.print(f"  {label}: {r[label]['how']} \\[rows {', '.join(r[label]['row_ids'])}]", highlight=False)
     if r["savings"]:
         s = r["savings"]
         console.print(f"[green]Savings[/]: {_n(s['kwh_per_month'])} kWh, {_n(s['cost_usd_per_month'])} USD, {_n(s['kg_co2_per_month'])} kg CO2 per month"
@@ -132,7 +149,7 @@ def _diagnose(r: dict[str, Any]) -> None:
     console.print(f"[bold]Diagnosis[/]: {r['primary_pattern']}  (precision {r['effective_precision']})")
     for f in r["findings"]:
         console.print(f"\n[bold]{f['pattern']}[/] ({f['confidence']} confidence): {f['explanation']}")
-        console.print(f"  evidence: {f['evidence']}  [rows {', '.join(f['evidence_rows'][:12])}]")
+        console.print(f"  evidence: {f['evidence']}  \\[rows {', '.join(f['evidence_rows'][:12])}]")
         for d in f["expected_improvement"]:
             console.print(f"  expected: {d['pct']:+.1f}% energy per token ({d['formula']})")
         console.print(f"  fix:\n{f['fix']}")
@@ -161,4 +178,6 @@ RENDERERS = {"lookup_measurement": _lookup, "compare_precisions": _compare, "est
 
 
 def show(tool: str, result: dict[str, Any]) -> None:
-    RENDERERS[tool](result)
+    global console
+    console = make_console()  # per call: the stream may have changed (tests, redirection)
+    RENDERERS[tool](_safe(result))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from ecocompute import safejson
+from ecocompute.console import json_text, sanitize
 from ecocompute.registry import TOOLS, run_tool
 from ecocompute.tools.errors import ToolInputError
 
@@ -24,16 +25,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"{spec.name}({params})\n    {spec.description}")
         return 0
     try:
-        arguments = json.loads(args.args)
-    except json.JSONDecodeError as exc:
-        raise ToolInputError(f"--args is not valid JSON ({exc.msg} at position {exc.pos}).") from None
-    except RecursionError:
-        raise ToolInputError("--args is nested too deeply to be tool arguments.") from None
+        arguments = safejson.loads(args.args)
+    except safejson.JSONInputError as exc:  # also NaN, deep nesting and integers over 400 digits
+        raise ToolInputError(f"--args is {exc.reason}.") from None
     if not isinstance(arguments, dict):
         raise ToolInputError("--args must be a JSON object, e.g. '{\"gpu\": \"rtx4090d\"}'.")
     outcome = run_tool(args.tool, arguments)
     if outcome.is_error:
-        sys.stderr.write(f"ecocompute: {outcome.error}\n")
+        sys.stderr.write(f"ecocompute: {sanitize(outcome.error)}\n")
         return 2
-    print(json.dumps(outcome.content, indent=2, ensure_ascii=False))
+    print(json_text(outcome.content))
     return 0

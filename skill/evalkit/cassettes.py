@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 
+from ecocompute import scrub
+
 CASSETTE_HOST = "loopback.invalid"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SECRET_HEADERS = frozenset({
@@ -26,22 +28,18 @@ SECRET_HEADERS = frozenset({
 })
 FINGERPRINT_PREFIXES = ("x-stainless", "user-agent")
 SECRET_QUERY = ("key", "api_key", "api-key")
-# Key shapes of the common vendors; anything a key could look like in a body or an error message.
-KEY_SHAPES = re.compile(r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{8,}|org-[A-Za-z0-9]{8,}|proj_[A-Za-z0-9]{8,})")
 MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body")
-REDACTED = "REDACTED"
+SAFE_PART = re.compile(r"[A-Za-z0-9_@-][A-Za-z0-9_.@-]*")
 
 
 class Scrubber:
-    """Removes secret headers, known secret values and key-shaped strings."""
+    """Removes secret headers; secret values and secret-shaped text go through `ecocompute.scrub`."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+        self._text = scrub.Scrubber(secrets)
 
     def text(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return KEY_SHAPES.sub(REDACTED, text)
+        return self._text.text(text)
 
     def body(self, body: Any) -> Any:
         if isinstance(body, bytes):
@@ -81,9 +79,12 @@ def normalise_uri(uri: str) -> str:
 
 
 def cassette_path(root: Path, label: str, scenario_id: str) -> Path:
-    """`<root>/<provider>/<model>/<scenario>.yaml`; `label` is `provider/model`."""
-    safe = "/".join(re.sub(r"[^A-Za-z0-9_.@-]+", "-", part) for part in label.split("/", 1))
-    return root / safe / f"{scenario_id}.yaml"
+    """`<root>/<provider>/<model>/<scenario>.yaml`; `label` is `provider/model`, kept inside `root`."""
+    parts = [re.sub(r"[^A-Za-z0-9_.@-]+", "-", part) for part in label.split("/", 1)]
+    name = re.sub(r"[^A-Za-z0-9_.@-]+", "-", scenario_id)
+    if not all(SAFE_PART.fullmatch(p) for p in [*parts, name]):
+        raise ValueError(f"the cassette name {label!r} must be PROVIDER/MODEL with no empty, '.' or '..' part")
+    return root / "/".join(parts) / f"{name}.yaml"
 
 
 def recorder(mode: str, scrubber: Scrubber) -> vcr.VCR:

@@ -12,7 +12,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from ecocompute.evalkit.runner import ScenarioResult
+from ecocompute.files import write_text
 from ecocompute.messages import Usage
+from ecocompute.scrub import scrub
 
 
 class Row(BaseModel):
@@ -99,14 +101,23 @@ def text_summary(report: Report) -> str:
     for r in report.failed:
         lines.append(f"\nFAIL {r.id} ({r.protocol})")
         lines += [f"  - {f}" for f in r.failures]
-    return "\n".join(lines)
+    return scrub("\n".join(lines))
 
 
-def write_json(report: Report, path: Path) -> None:
-    path.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
+def json_text(report: Report) -> str:
+    """The JSON report, secrets scrubbed (answers and errors may echo what a server sent)."""
+    return scrub(json.dumps(report.to_json(), indent=2, ensure_ascii=False)) + "\n"
 
 
-def write_junit(report: Report, path: Path) -> None:
+def write_json(report: Report, path: Path, *, force: bool = True) -> None:
+    write_text(path, json_text(report), force=force)
+
+
+def write_junit(report: Report, path: Path, *, force: bool = True) -> None:
+    write_text(path, junit_text(report), force=force)
+
+
+def junit_text(report: Report) -> str:
     """One testsuite, one testcase per scenario (classname = protocol), failures with explanations."""
     suite = ET.Element("testsuite", name=f"ecocompute-eval[{report.model_id}]", tests=str(len(report.results)),
                        failures=str(len(report.failed)), time=f"{report.seconds:.3f}")
@@ -115,7 +126,7 @@ def write_junit(report: Report, path: Path) -> None:
         if not r.passed:
             failure = ET.SubElement(case, "failure", message=(r.failures or ["failed"])[0][:200])
             failure.text = "\n".join(r.failures)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    return scrub('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode")) + "\n"
 
 
 def load_baseline(path: Path) -> dict[str, bool]:

@@ -20,6 +20,7 @@ from ecocompute.evalkit import cassettes
 from ecocompute.evalkit.graders import Verdict
 from ecocompute.evalkit.grading import grade
 from ecocompute.evalkit.schema import Scenario, Tags
+from ecocompute.files import staged
 from ecocompute.messages import Message, ModelError, Transcript, Usage
 from ecocompute.providers.base import Model
 from ecocompute.registry import TOOLS, ToolSpec
@@ -105,13 +106,17 @@ def _cassette(plan: CassettePlan | None, scenario: Scenario) -> Iterator[None]:
         yield
         return
     path = plan.path(scenario.id)
-    if plan.mode == "none" and not path.exists():
-        raise _NoCassette(f"no cassette {path}; record it with `ecocompute eval --record -m {plan.model_id}`.")
-    if plan.mode == "all":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-    with cassettes.recorder(plan.mode, plan.scrubber).use_cassette(str(path)):
-        yield
+    if plan.mode == "none":
+        if not path.exists():
+            raise _NoCassette(f"no cassette {path}; record it with `ecocompute eval --record -m {plan.model_id}`.")
+        with cassettes.recorder(plan.mode, plan.scrubber).use_cassette(str(path)):
+            yield
+        return
+    with staged(path) as fresh:  # the old cassette stays until the new one is complete
+        with cassettes.recorder(plan.mode, plan.scrubber).use_cassette(str(fresh)):
+            yield
+        if not fresh.exists():  # nothing was recorded: an old cassette would no longer match
+            path.unlink(missing_ok=True)
 
 
 class _NoCassette(Exception):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import anthropic
 
 from ecocompute.messages import Message, ModelError, Reply, ToolCall, Usage
+from ecocompute.providers import wire
 from ecocompute.providers.base import connection_error, status_error, timeout_error
 from ecocompute.schemas import to_anthropic
 
@@ -45,22 +46,23 @@ class AnthropicModel:
         system_text = "\n\n".join([system, *(m.text for m in messages if m.role == "system")]).strip()
         if system_text:
             extra["system"] = system_text
+        where = str(self._client.base_url).rstrip("/")
         try:
-            response = self._client.messages.create(
+            raw = self._client.messages.with_raw_response.create(
                 model=self.name, max_tokens=self.max_tokens, messages=to_wire(messages), **extra
             )
         except anthropic.APIError as exc:
-            raise to_model_error(exc, str(self._client.base_url), self._timeout) from None
-        return from_wire(response)
+            raise to_model_error(exc, where, self._timeout) from None
+        return from_wire(wire.body_object(raw.http_response.content, where), where)
 
 
 def build(
     name: str, *, base_url: str | None, api_key: str | None, timeout: float | None, max_retries: int
 ) -> AnthropicModel:
     """Construct the client; no credentials at all is a `ModelError` before any request."""
-    options: dict[str, Any] = {"base_url": base_url, "max_retries": max_retries}
-    if timeout is not None:
-        options["timeout"] = timeout
+    timeout = wire.DEFAULT_TIMEOUT if timeout is None else timeout
+    options: dict[str, Any] = {"base_url": base_url, "max_retries": max_retries, "timeout": timeout,
+                               "http_client": anthropic.DefaultHttpxClient(**wire.client_options(timeout))}
     client = anthropic.Anthropic(api_key=api_key, **options)
     if client.api_key is None and client.auth_token is None and client.credentials is None:
         raise ModelError("No Anthropic API key: set ANTHROPIC_API_KEY.", kind="missing_key")
@@ -95,23 +97,36 @@ def _blocks(message: Message) -> list[dict[str, Any]]:
     return blocks
 
 
-def from_wire(response: Any) -> Reply:
-    """A Messages API response as a neutral `Reply`."""
-    texts = [b.text for b in response.content if b.type == "text"]
-    calls = [_call(b) for b in response.content if b.type == "tool_use"]
-    usage = Usage(input_tokens=response.usage.input_tokens, output_tokens=response.usage.output_tokens)
-    return Reply(text="".join(texts), tool_calls=calls, usage=usage, stop_reason=response.stop_reason)
+def from_wire(data: dict[str, Any], where: str) -> Reply:
+    """A Messages API body (untrusted JSON) as a neutral `Reply`."""
+    content = data.get("content")
+    if not isinstance(content, list) or not all(isinstance(b, dict) for b in content):
+        raise wire.unusable(where, "no list of content blocks")
+    texts = [_text(b, where) for b in content if b.get("type") == "text"]
+    calls = [_call(b, where) for b in content if b.get("type") == "tool_use"]
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    return Reply(
+        text="".join(texts), tool_calls=calls, stop_reason=wire.label(data.get("stop_reason")),
+        usage=Usage(input_tokens=wire.count(usage.get("input_tokens")), output_tokens=wire.count(usage.get("output_tokens"))),
+    )
 
 
-def _call(block: Any) -> ToolCall:
-    if isinstance(block.input, dict):
-        return ToolCall(id=block.id, name=block.name, arguments=block.input)
-    return ToolCall(id=block.id, name=block.name, argument_error="not a JSON object")
+def _text(block: dict[str, Any], where: str) -> str:
+    text = block.get("text")
+    if not isinstance(text, str):
+        raise wire.unusable(where, "a text block without text")
+    return text
+
+
+def _call(block: dict[str, Any], where: str) -> ToolCall:
+    call_id, name = wire.name(block.get("id"), "id", where), wire.name(block.get("name"), "name", where)
+    if isinstance(block.get("input"), dict):
+        return ToolCall(id=call_id, name=name, arguments=block["input"])
+    return ToolCall(id=call_id, name=name, argument_error="not a JSON object")
 
 
 def to_model_error(exc: anthropic.APIError, where: str, timeout: float | None) -> ModelError:
     """One clear sentence per failure a user can act on."""
-    where = where.rstrip("/")
     if isinstance(exc, anthropic.APITimeoutError):
         return timeout_error(where, timeout)
     if isinstance(exc, anthropic.APIConnectionError):

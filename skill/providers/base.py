@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "offline"
 DEFAULT_MAX_RETRIES = 1
+DEFAULT_TIMEOUT = 30.0  # seconds for one model request, start to last byte (`--timeout`)
 PROVIDERS = ("offline", "openai", "anthropic", "scripted")
 
 

@@ -60,10 +60,14 @@ def understand(messages: Sequence[Message]) -> Intent:
     users = [m.text for m in messages if m.role == "user"]
     if not users:
         return parse("")
-    intent = parse(users[-1])
-    if len(users) > 1 and is_follow_up(users[-1], intent):
-        earlier = understand([Message.user(t) for t in users[:-1]])
-        intent = merge(earlier, intent)
+    chain = [parse(users[-1])]  # the question, then each earlier one it leans on (a loop: no recursion depth)
+    i = len(users) - 1
+    while i > 0 and is_follow_up(users[i], chain[-1]):
+        i -= 1
+        chain.append(parse(users[i]))
+    intent = chain.pop()
+    while chain:
+        intent = merge(intent, chain.pop())
     return intent
 
 

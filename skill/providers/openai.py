@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import openai
 
 from ecocompute.messages import Message, ModelError, Reply, ToolCall, Usage
+from ecocompute.providers import wire
 from ecocompute.providers.base import connection_error, status_error, timeout_error
 from ecocompute.schemas import to_openai_chat
 
@@ -34,23 +35,24 @@ class OpenAIChatModel:
         self.close = weakref.finalize(self, client.close)
 
     def complete(self, system: str, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
-        wire = [{"role": "system", "content": system}] if system else []
-        wire += [item for m in messages for item in to_wire(m)]
+        sent = [{"role": "system", "content": system}] if system else []
+        sent += [item for m in messages for item in to_wire(m)]
         extra: dict[str, Any] = {"tools": [to_openai_chat(t) for t in tools]} if tools else {}
+        where = str(self._client.base_url).rstrip("/")
         try:
-            response = self._client.chat.completions.create(model=self.name, messages=wire, **extra)
+            raw = self._client.chat.completions.with_raw_response.create(model=self.name, messages=sent, **extra)
         except openai.APIError as exc:
-            raise to_model_error(exc, str(self._client.base_url), self._timeout) from None
-        return from_wire(response)
+            raise to_model_error(exc, where, self._timeout) from None
+        return from_wire(wire.body_object(raw.http_response.content, where), where)
 
 
 def build(
     name: str, *, base_url: str | None, api_key: str | None, timeout: float | None, max_retries: int
 ) -> OpenAIChatModel:
     """Construct the client; a missing key is a `ModelError` unless a local `base_url` is given."""
-    options: dict[str, Any] = {"base_url": base_url, "max_retries": max_retries}
-    if timeout is not None:
-        options["timeout"] = timeout
+    timeout = wire.DEFAULT_TIMEOUT if timeout is None else timeout
+    options: dict[str, Any] = {"base_url": base_url, "max_retries": max_retries, "timeout": timeout,
+                               "http_client": openai.DefaultHttpxClient(**wire.client_options(timeout))}
     try:
         client = openai.OpenAI(api_key=api_key, **options)
     except openai.OpenAIError:
@@ -79,30 +81,53 @@ def to_wire(message: Message) -> list[dict[str, Any]]:
     return [{"role": "assistant", "content": message.text or None, "tool_calls": calls}]
 
 
-def from_wire(response: Any) -> Reply:
-    """The first choice of a ChatCompletion as a neutral `Reply`."""
-    if not response.choices:
-        raise ModelError("The OpenAI-compatible server returned no choices.", kind="server")
-    choice = response.choices[0]
-    calls = [
-        ToolCall.from_raw(c.id, c.function.name, c.function.arguments)
-        for c in choice.message.tool_calls or []
-        if c.type == "function"
-    ]
-    usage = response.usage
+def from_wire(data: dict[str, Any], where: str) -> Reply:
+    """The first choice of a chat.completion body (untrusted JSON) as a neutral `Reply`."""
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise wire.unusable(where, "no choices")
+    choice = choices[0]
+    message = choice.get("message")
+    if not isinstance(message, dict):
+        raise wire.unusable(where, "a choice without a message")
+    raw_calls = message.get("tool_calls") or []
+    if not isinstance(raw_calls, list):
+        raise wire.unusable(where, "tool_calls is not a list")
+    calls = [_call(c, where) for c in raw_calls if not (isinstance(c, dict) and c.get("type", "function") != "function")]
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
     return Reply(
-        text=choice.message.content or "",
+        text=_text(message.get("content"), where),
         tool_calls=calls,
-        usage=Usage(input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens)
-        if usage
-        else Usage(),
-        stop_reason=choice.finish_reason,
+        usage=Usage(input_tokens=wire.count(usage.get("prompt_tokens")),
+                    output_tokens=wire.count(usage.get("completion_tokens"))),
+        stop_reason=wire.label(choice.get("finish_reason")),
     )
+
+
+def _text(content: Any, where: str) -> str:
+    """Message content: a string, null, or a list of text parts (some compatible servers send parts)."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    if isinstance(content, list) and all(isinstance(p, dict) and isinstance(p.get("text", ""), str) for p in content):
+        return "".join(p.get("text", "") for p in content if p.get("type", "text") == "text")
+    raise wire.unusable(where, f"message content is a JSON {type(content).__name__}, not text")
+
+
+def _call(raw: Any, where: str) -> ToolCall:
+    function = raw.get("function") if isinstance(raw, dict) else None
+    if not isinstance(function, dict):
+        raise wire.unusable(where, "a tool call without a function")
+    call_id, name = wire.name(raw.get("id"), "id", where), wire.name(function.get("name"), "name", where)
+    arguments = function.get("arguments")
+    if isinstance(arguments, dict):
+        return ToolCall(id=call_id, name=name, arguments=arguments)
+    if arguments is not None and not isinstance(arguments, str):
+        return ToolCall(id=call_id, name=name, argument_error="not a JSON object")
+    return ToolCall.from_raw(call_id, name, arguments)
 
 
 def to_model_error(exc: openai.APIError, where: str, timeout: float | None) -> ModelError:
     """One clear sentence per failure a user can act on."""
-    where = where.rstrip("/")
     if isinstance(exc, openai.APITimeoutError):
         return timeout_error(where, timeout)
     if isinstance(exc, openai.APIConnectionError):

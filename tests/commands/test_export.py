@@ -97,9 +97,15 @@ def test_skill_md_follows_the_spec_and_names_every_script() -> None:
 def test_exporting_over_a_bundle_needs_force(bundle: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "skill", str(bundle.parent)]) == 2
     assert "--force" in capsys.readouterr().err
-    (bundle / "scripts" / "stale.py").write_text("", encoding="utf-8")
+    (bundle / "scripts" / "mine.py").write_text("kept", encoding="utf-8")  # a user's file
+    (bundle / "scripts" / "retired_tool.py").write_text("", encoding="utf-8")  # one we wrote before
+    manifest = bundle / ".ecocompute-manifest.json"
+    manifest.write_text(json.dumps([*json.loads(manifest.read_text(encoding="utf-8")), "scripts/retired_tool.py"]),
+                        encoding="utf-8")
     assert main(["export", "skill", str(bundle.parent), "--force"]) == 0
-    assert not (bundle / "scripts" / "stale.py").exists()
+    assert not (bundle / "scripts" / "retired_tool.py").exists()
+    assert (bundle / "scripts" / "mine.py").read_text(encoding="utf-8") == "kept"
+    assert "scripts/retired_tool.py" not in manifest.read_text(encoding="utf-8")
 
 
 def test_export_refuses_to_replace_a_folder_that_is_not_a_bundle(tmp_path: Path,
@@ -107,7 +113,7 @@ def test_export_refuses_to_replace_a_folder_that_is_not_a_bundle(tmp_path: Path,
     (tmp_path / "ecocompute").mkdir()
     (tmp_path / "ecocompute" / "notes.txt").write_text("mine", encoding="utf-8")
     assert main(["export", "skill", str(tmp_path), "--force"]) == 2
-    assert "not a skill bundle" in capsys.readouterr().err
+    assert "not written by ecocompute" in capsys.readouterr().err
     assert (tmp_path / "ecocompute" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
@@ -164,11 +170,21 @@ def test_an_unknown_flag_is_a_usage_error(bundle: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_without_the_package_the_script_says_how_to_install_it(bundle: Path) -> None:
+def test_with_the_wrong_python_the_script_runs_with_the_exporting_one(bundle: Path) -> None:
     # -S skips site-packages, where ecocompute is installed: what an agent sees with the wrong Python.
-    done = script(bundle, "lookup_measurement", "--help", python=(sys.executable, "-S"))
+    done = script(bundle, "lookup_measurement", "--gpu", "a800", python=(sys.executable, "-S"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == run_tool("lookup_measurement", {"gpu": "a800"}).content
+
+
+def test_without_the_package_the_script_says_how_to_install_it(bundle: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "lookup_measurement.py"  # a bundle whose exporting Python is gone
+    text = (bundle / "scripts" / "lookup_measurement.py").read_text(encoding="utf-8")
+    moved.write_text(text.replace(f"EXPORTED_WITH = {sys.executable!r}", "EXPORTED_WITH = '/no/such/python'"),
+                     encoding="utf-8")
+    done = subprocess.run([sys.executable, "-S", str(moved), "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 4 and done.stdout == ""
-    assert "pip install ecocompute" in done.stderr and "Traceback" not in done.stderr
+    assert f"{sys.executable} -m pip install '" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_long_output_is_truncated_with_a_marker(bundle: Path) -> None:
@@ -209,4 +225,4 @@ def test_export_tools_rejects_an_unknown_format(capsys: pytest.CaptureFixture[st
 def test_export_tools_reports_an_unwritable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "tools", "--format", "mcp", "-o", str(tmp_path / "missing" / "t.json")]) == 2
     err = capsys.readouterr().err
-    assert "cannot write" in err and len(err.strip().splitlines()) == 1
+    assert "cannot write" in err.lower() and len(err.strip().splitlines()) == 1

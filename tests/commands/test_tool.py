@@ -73,3 +73,9 @@ def test_a_bad_enum_value_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["recommend", "--model", "Mistral-7B", "--gpu", "rtx4090d", "--use-case", "nightly"])
     assert exc.value.code == 2 and "invalid choice: 'nightly'" in capsys.readouterr().err
+
+
+def test_a_huge_integer_in_args_is_one_sentence_not_a_traceback(capsys):
+    assert main(["tool", "lookup_measurement", "--args", '{"batch_size": ' + "9" * 5000 + "}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "more than 400 digits" in err

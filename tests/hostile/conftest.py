@@ -29,3 +29,11 @@ def cli(capsys: pytest.CaptureFixture[str]):
 
     return run
 
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many generated inputs each hostile family ran (for the benchmark table)."""
+    from strategies import COUNTS
+
+    if COUNTS:
+        counts = ", ".join(f"{name} {n}" for name, n in sorted(COUNTS.items()))
+        terminalreporter.write_line(f"hostile inputs per family: {counts}")

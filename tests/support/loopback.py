@@ -32,6 +32,8 @@ class Planned:
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     path: str | None = None
+    raw: bytes | None = None  # sent verbatim instead of `body` (non-JSON, HTML, truncated bodies)
+    trickle: float = 0.0  # seconds between the bytes of the body (a server that never finishes)
 
 
 @dataclass
@@ -92,7 +94,7 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(int(self.headers.get("content-length") or 0))
             headers = {k.lower(): v for k, v in self.headers.items()}
             planned = server.respond("POST", self.path, headers, raw)
-            payload = json.dumps(planned.body).encode()
+            payload = planned.raw if planned.raw is not None else json.dumps(planned.body).encode()
             try:
                 self.send_response(planned.status)
                 headers = {**SECRET_RESPONSE_HEADERS, **planned.headers}
@@ -100,9 +102,19 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     self.send_header(name, value)
                 self.send_header("content-length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                self._write(payload, planned.trickle)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test): nothing to answer
+
+        def _write(self, payload: bytes, trickle: float) -> None:
+            if not trickle:
+                self.wfile.write(payload)
+                return
+            for i in range(len(payload)):
+                if server._stop.wait(trickle):
+                    return
+                self.wfile.write(payload[i:i + 1])
+                self.wfile.flush()
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -22,6 +22,7 @@ class Hit:
     node: ast.AST
     message: str
     fix: str
+    versions: dict[str, str] | None = None  # package -> version the finding depends on
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,14 @@ class Quant:
     options: dict[str, object]
     site: ast.Call  # where the config is written (the BitsAndBytesConfig call, or the load call)
     scope: int
+
+
+_QUANT_KEYS = frozenset({"load_in_8bit", "load_in_4bit", "quantization_config", "model_kwargs"})
+
+
+def has_keyword(site: CallSite, names: frozenset[str]) -> bool:
+    """Whether the call passes one of `names` or a `**` expansion (cheap test before resolving)."""
+    return any(kw.arg is None or kw.arg in names for kw in site.node.keywords)
 
 
 def is_bnb_config(site: CallSite) -> bool:
@@ -62,7 +71,7 @@ def effective_kwargs(site: CallSite, r: Resolver) -> dict[str, object]:
 
 def quant_of(site: CallSite, r: Resolver) -> Quant | None:
     """The 8- or 4-bit quantization a call sets, following `quantization_config=` to its config."""
-    if site.name == "dict":
+    if site.name == "dict" or not has_keyword(site, _QUANT_KEYS):
         return None  # a dict is judged where it is expanded or passed
     kwargs = effective_kwargs(site, r)
     if is_bnb_config(site):

@@ -2,85 +2,39 @@
 
 Facts: every call with its dotted callee, enclosing scope and enclosing `for` loop; every simple
 name binding per scope (for static value resolution after the walk, so a constant defined below a
-function still resolves); attribute stores to `*.use_cache`; and module-wide signs (GPU use,
-training code, torch.compile).
+function still resolves); functions and their parameters; imports; attribute stores to
+`*.use_cache`; and signs (GPU use, training code per scope, torch.compile, generation).
+
+The walk descends only into statements that span a line `hot.py` marks (a rule word); other
+statements only bind their simple names. When the walk finds local helpers that generate, or
+pipeline objects in variables, their names become rule words and the marked part is walked again
+(at most `_ROUNDS` times), so a loop calling such a helper is seen without walking everything.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-MODULE_SCOPE = 0
+from ecocompute.tools.audit.facts import (  # noqa: F401 - re-exported: the rules import them from here
+    MODULE_SCOPE,
+    PIPELINE_MAKERS,
+    AttrStore,
+    CallSite,
+    Facts,
+    Function,
+    Loop,
+    callee,
+    dotted,
+)
+from ecocompute.tools.audit.hot import HotLines, hot_lines
+
+_ROUNDS = 4
 _TRAINING_CALLS = frozenset({"Trainer", "TrainingArguments", "Seq2SeqTrainer", "Seq2SeqTrainingArguments",
-                             "SFTTrainer", "SFTConfig", "gradient_checkpointing_enable", "backward"})
+                             "SFTTrainer", "SFTConfig", "gradient_checkpointing_enable", "backward",
+                             "checkpoint", "checkpoint_module", "checkpoint_wrapper",
+                             "apply_activation_checkpointing"})
 _BATCH_WORDS = ("batch", "chunk")
-
-
-@dataclass(frozen=True, slots=True)
-class Loop:
-    """The innermost `for` loop or comprehension around a call (within one function)."""
-
-    batched: bool  # iterates over batches/chunks, or a range with a step: not a per-item loop
-
-
-@dataclass(frozen=True, slots=True)
-class CallSite:
-    """One call: `name` is the dotted callee ("AutoModel.from_pretrained", "?.to" after a call)."""
-
-    node: ast.Call
-    name: str
-    attr: str
-    scope: int
-    loop: Loop | None
-
-
-@dataclass(frozen=True, slots=True)
-class AttrStore:
-    """`target = value` where target is an attribute chain such as `model.config.use_cache`."""
-
-    node: ast.stmt
-    target: str
-    value: ast.expr
-    scope: int
-
-
-@dataclass(slots=True)
-class Facts:
-    """What one walk found in a module."""
-
-    calls: list[CallSite] = field(default_factory=list)
-    # (scope, name) -> bound expressions; None marks a binding with no static value (parameter,
-    # loop variable, import, augmented assignment, tuple unpacking).
-    bindings: dict[tuple[int, str], list[ast.expr | None]] = field(default_factory=dict)
-    parents: dict[int, int] = field(default_factory=dict)
-    attr_stores: list[AttrStore] = field(default_factory=list)
-    gpu: bool = False
-    training: bool = False
-    torch_compile: bool = False
-
-
-def dotted(node: ast.AST) -> str | None:
-    """"a.b.c" for a Name/Attribute chain, else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def callee(node: ast.Call) -> tuple[str, str]:
-    """(dotted name or "?.attr", last segment) of a call's function."""
-    func = node.func
-    name = dotted(func)
-    if name is not None:
-        return name, name.rpartition(".")[2]
-    if isinstance(func, ast.Attribute):
-        return f"?.{func.attr}", func.attr
-    return "?", ""
 
 
 def _names(node: ast.AST) -> list[str]:
@@ -93,21 +47,89 @@ def _loop_of(target: ast.expr, iterable: ast.expr) -> Loop:
         name = callee(iterable)[1]
         words.append(name.lower())
         if name == "range" and len(iterable.args) == 3:
-            return Loop(batched=True)
-    return Loop(batched=any(b in w for w in words for b in _BATCH_WORDS))
+            return Loop(batched=True, iter=iterable)
+    return Loop(batched=any(b in w for w in words for b in _BATCH_WORDS), iter=iterable)
 
 
 class Collector(ast.NodeVisitor):
     """Walks a module once and fills `Facts`."""
 
-    def __init__(self) -> None:
+    def __init__(self, hot: HotLines | None = None) -> None:
         self.facts = Facts()
         self.scope = MODULE_SCOPE
         self.loop: Loop | None = None
         self._next_scope = MODULE_SCOPE
+        self._hot = hot
+        self._awaited: ast.AST | None = None
+        self._iterated: ast.AST | None = None
+
+    # statement bodies: walk what spans a hot line, only bind names elsewhere ----------------------
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        if kind in _LEAVES:
+            return
+        method = _DISPATCH.get(kind)
+        if method is None:
+            method = _DISPATCH[kind] = getattr(type(self), f"visit_{kind.__name__}", Collector.generic_visit)
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                if value and isinstance(value[0], ast.stmt):
+                    self._body(value)
+                else:
+                    for item in value:
+                        if isinstance(item, ast.AST) and type(item) not in _LEAVES:
+                            self.visit(item)
+            elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
+                self.visit(value)
+
+    def _body(self, stmts: list[ast.stmt]) -> None:
+        hot = self._hot
+        for stmt in stmts:
+            if hot is None or hot.spans(stmt.lineno, stmt.end_lineno or stmt.lineno):
+                self.visit(stmt)
+            else:
+                self._shallow(stmt)
+
+    def _shallow(self, stmt: ast.stmt) -> None:
+        kind = type(stmt)
+        if kind is ast.Assign:
+            for target in stmt.targets:  # type: ignore[attr-defined]
+                self._bind_target(target, stmt.value)  # type: ignore[attr-defined]
+        elif kind is ast.AnnAssign and stmt.value is not None:  # type: ignore[attr-defined]
+            self._bind_target(stmt.target, stmt.value)  # type: ignore[attr-defined]
+        elif kind is ast.AugAssign and isinstance(stmt.target, ast.Name):  # type: ignore[attr-defined]
+            self._bind(stmt.target.id, None)  # type: ignore[attr-defined]
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            self._bind(stmt.name, None)  # type: ignore[attr-defined]
+        elif kind is ast.Import:
+            self.visit_Import(stmt)  # type: ignore[arg-type]
+        elif kind is ast.ImportFrom:
+            self.visit_ImportFrom(stmt)  # type: ignore[arg-type]
+        elif kind in (ast.For, ast.AsyncFor):
+            self._bind_target(stmt.target, None)  # type: ignore[attr-defined]
+            self._shallow_bodies(stmt)
+        elif kind in (ast.If, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar):
+            self._shallow_bodies(stmt)
+
+    def _shallow_bodies(self, stmt: ast.stmt) -> None:
+        for name in ("body", "orelse", "finalbody"):
+            for child in getattr(stmt, name, ()):
+                self._shallow(child)
+        for handler in getattr(stmt, "handlers", ()):
+            for child in handler.body:
+                self._shallow(child)
 
     def _bind(self, name: str, value: ast.expr | None) -> None:
         self.facts.bindings.setdefault((self.scope, name), []).append(value)
+        if type(value) is ast.Call:
+            func = value.func
+            maker = func.attr if type(func) is ast.Attribute else getattr(func, "id", "")
+            if maker in PIPELINE_MAKERS:
+                self.facts.pipeline_vars.add(name)
 
     def _bind_target(self, target: ast.expr, value: ast.expr | None) -> None:
         if isinstance(target, ast.Name):
@@ -117,7 +139,7 @@ class Collector(ast.NodeVisitor):
                 self._bind_target(elt, None)
         elif isinstance(target, ast.Starred):
             self._bind_target(target.value, None)
-        elif isinstance(target, ast.Attribute) and value is not None:
+        elif type(target) is ast.Attribute and value is not None and target.attr == "use_cache":
             name = dotted(target)
             if name is not None and name.endswith(".use_cache"):
                 self.facts.attr_stores.append(AttrStore(target, name, value, self.scope))
@@ -135,26 +157,34 @@ class Collector(ast.NodeVisitor):
         self.scope, self.loop = self._next_scope, None
         self.facts.parents[self.scope] = outer
         args = node.args
-        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-            if arg is not None:
-                self._bind(arg.arg, None)
-        for stmt in (node.body if isinstance(node.body, list) else [node.body]):
-            self.visit(stmt)
+        params = [a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a]
+        for arg in params:
+            self._bind(arg.arg, None)
+        self.facts.functions[self.scope] = Function(
+            getattr(node, "name", "<lambda>"), node, isinstance(node, ast.AsyncFunctionDef),
+            tuple(a.arg for a in params))
+        if isinstance(node.body, list):
+            self._body(node.body)
+        else:
+            self.visit(node.body)
         self.scope, self.loop = outer, outer_loop
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._bind(node.name, None)
+        self.generic_visit(node)
+
     # loops --------------------------------------------------------------------------------------
     def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._iterated = node.iter
         self.visit(node.iter)
         self._bind_target(node.target, None)
         outer = self.loop
         self.loop = _loop_of(node.target, node.iter)
-        for stmt in node.body:
-            self.visit(stmt)
+        self._body(node.body)
         self.loop = outer
-        for stmt in node.orelse:
-            self.visit(stmt)
+        self._body(node.orelse)
 
     visit_For = visit_AsyncFor = _for
 
@@ -192,37 +222,52 @@ class Collector(ast.NodeVisitor):
         self._bind(node.target.id, node.value)
         self.visit(node.value)
 
-    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+    def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self._bind((alias.asname or alias.name).partition(".")[0], None)
+            local = (alias.asname or alias.name).partition(".")[0]
+            self._bind(local, None)
+            self.facts.imports[local] = alias.name if alias.asname else local
 
-    visit_Import = visit_ImportFrom = _import
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            self._bind(alias.asname or alias.name, None)
+            self.facts.imports[alias.asname or alias.name] = f"{node.module or ''}.{alias.name}"
 
     def visit_withitem(self, node: ast.withitem) -> None:
         self.visit(node.context_expr)
-        if node.optional_vars is not None:
-            self._bind_target(node.optional_vars, None)
+        if node.optional_vars is not None:  # `with make() as x`: x resolves to the call (its type)
+            value = node.context_expr if isinstance(node.optional_vars, ast.Name) else None
+            self._bind_target(node.optional_vars, value)
 
     # calls --------------------------------------------------------------------------------------
+    def visit_Await(self, node: ast.Await) -> None:
+        self._awaited = node.value
+        self.visit(node.value)
+
     def visit_Call(self, node: ast.Call) -> None:
         name, attr = callee(node)
-        self.facts.calls.append(CallSite(node, name, attr, self.scope, self.loop))
+        self.facts.calls.append(CallSite(node, name, attr, self.scope, self.loop, node is self._awaited,
+                                         node is self._iterated))
         self._signs(node, name, attr)
         self.generic_visit(node)
 
     def _signs(self, node: ast.Call, name: str, attr: str) -> None:
         facts = self.facts
+        if attr in ("generate", "GenerationConfig", "pipeline"):
+            facts.generation = True
         if attr in _TRAINING_CALLS or (attr == "train" and not node.args and name != "train"):
             facts.training = True
+            facts.training_scopes.add(self.scope)
         if name in ("torch.compile", "torch._dynamo.optimize"):
             facts.torch_compile = True
-        if attr == "cuda" or name.startswith("torch.cuda.") or _cuda_arg(node):
+        if not facts.gpu and (attr == "cuda" or name.startswith("torch.cuda.") or _cuda_arg(node)):
             facts.gpu = True
         for kw in node.keywords:
             if kw.arg == "device_map":
                 facts.gpu = True
             elif kw.arg == "gradient_checkpointing" and not _is_false(kw.value):
                 facts.training = True
+                facts.training_scopes.add(self.scope)
 
 
 def _cuda_arg(node: ast.Call) -> bool:
@@ -235,8 +280,34 @@ def _is_false(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and not node.value
 
 
-def collect(tree: ast.Module) -> Facts:
-    """Walk `tree` once and return the facts every rule reads."""
-    collector = Collector()
+Widen = Callable[[Facts], set[str]]
+_DISPATCH: dict[type, Callable[[Collector, ast.AST], None]] = {}
+# Nodes with nothing a rule reads below them: never visited.
+_LEAVES = frozenset({ast.Constant, ast.Name, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue,
+                     *ast.operator.__subclasses__(), *ast.unaryop.__subclasses__(), *ast.cmpop.__subclasses__(),
+                     *ast.boolop.__subclasses__()})
+
+
+def collect(tree: ast.Module, raw: bytes | None = None, widen: Widen | None = None,
+            hot: HotLines | None = None) -> Facts:
+    """Walk `tree` and return the facts every rule reads.
+
+    With `raw` (the file's bytes) only statements spanning a rule word are walked; `widen` names
+    what else must be walked (helpers, pipeline variables), and the walk repeats while it grows.
+    """
+    if raw is None:
+        return _walk(tree, None)
+    extra: set[str] = set()
+    for _ in range(_ROUNDS):
+        facts = _walk(tree, hot if hot is not None and not extra else hot_lines(raw, extra))
+        wanted = widen(facts) if widen else set()
+        if wanted <= extra:
+            break
+        extra |= wanted
+    return facts
+
+
+def _walk(tree: ast.Module, hot: HotLines | None) -> Facts:
+    collector = Collector(hot)
     collector.visit(tree)
     return collector.facts

@@ -10,10 +10,11 @@ import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ecocompute.tools.audit import rules_batch, rules_int8, rules_nf4, rules_runtime
+from ecocompute.tools.audit import generation, rules_batch, rules_int8, rules_nf4, rules_runtime
 from ecocompute.tools.audit.calls import Hit
 from ecocompute.tools.audit.collect import collect
 from ecocompute.tools.audit.findings import FileReport, Finding
+from ecocompute.tools.audit.hot import hot_lines
 from ecocompute.tools.audit.impact import impact_for
 from ecocompute.tools.audit.resolve import Resolver
 from ecocompute.tools.audit.rules import RULES_BY_ID, severity_rank
@@ -22,12 +23,19 @@ CHECKS = (rules_int8.check, rules_nf4.check, rules_batch.check, rules_runtime.ch
 # Every rule needs one of these identifiers somewhere in the source text. A file that contains
 # none of them cannot match, so it is parsed (to report syntax errors) but not walked.
 TRIGGERS = (b"from_pretrained", b"BitsAndBytesConfig", b"load_in_", b"pipeline", b"batch_size",
-            b"max_num_seqs", b"use_cache")
+            b"max_num_seqs", b"use_cache", b"create_completion", b"create_chat_completion", b"text_generation",
+            b"mistral_inference", b"mlx_lm")  # plus `.generate` and `Llama(`
 # `generate` is a common word; only an attribute access `.generate` (spaces or a line continuation
 # allowed after the dot) can match ECO301.
 _GENERATE = re.compile(rb"\.[\s\\]*generate\b")
 _IGNORE = re.compile(r"#\s*ecocompute:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _SNIPPET_MAX = 120
+# Limits that keep one file from taking the machine: bytes read, and syntax density (the parser's
+# memory grows with the number of nodes, about 500 bytes each: a 5 MB one-line list is GBs).
+MAX_FILE_BYTES = 32_000_000
+_BYTES_PER_TOKEN_BUDGET = 32  # token budget = max_bytes / this (1 M tokens by default)
+_DENSE = (b",", b"(", b"[", b"{", b"=", b".", b":", b"\n")
+_CHECK_DENSITY_FROM = 256_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +53,20 @@ ALL_RULES = Selection()
 
 
 def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = None,
-                 selection: Selection = ALL_RULES) -> FileReport:
-    """Audit one file's source; a file that does not parse gets `error` instead of findings."""
+                 selection: Selection = ALL_RULES, pins: dict[str, str] | None = None,
+                 max_bytes: int = MAX_FILE_BYTES) -> FileReport:
+    """Audit one file's source; a file that does not parse gets `error` instead of findings.
+
+    `pins` are the package versions declared next to the file (`versions.pins_for`); a source
+    denser in syntax than `max_bytes` allows is skipped with a stated error before parsing."""
     report = FileReport(path=path, uri=uri or path)
+    raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    if len(raw) > _CHECK_DENSITY_FROM:
+        tokens, budget = sum(raw.count(c) for c in _DENSE), max_bytes // _BYTES_PER_TOKEN_BUDGET
+        if tokens > budget:
+            report.error = (f"is skipped: about {tokens:,} tokens, over the limit of {budget:,} that keeps "
+                            "the parser's memory bounded (raise --max-file-size to audit it)")
+            return report
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
@@ -56,16 +75,18 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
     except (ValueError, RecursionError, MemoryError) as exc:
         report.error = " ".join(f"cannot be parsed: {type(exc).__name__}: {exc}".split())
         return report
-    raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
-    report.lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") or not raw else 1)
+    newlines = raw.count(b"\n") + (raw.count(b"\r") - raw.count(b"\r\n") if b"\r" in raw else 0)
+    report.lines = newlines + (0 if raw.endswith((b"\n", b"\r")) or not raw else 1)
     if not _triggered(raw):
         return report
+    hot = hot_lines(raw)
     try:
-        facts = collect(tree)
+        facts = collect(tree, raw, generation.widen, hot)
+        facts.pins = pins or {}
         resolver = Resolver(facts)
         hits = [hit for check in CHECKS for hit in check(facts, resolver) if selection.wants(hit.rule)]
         if hits:
-            report.findings = _findings(hits, _text(source), raw)
+            report.findings = _findings(hits, _text(source), raw, facts.pins)
     except RecursionError:  # the walk is recursive; an expression nested this deep is not audited
         report.findings = []
         report.error = "is nested too deeply to audit (an expression deeper than the recursion limit)"
@@ -73,12 +94,12 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
 
 
 def _triggered(raw: bytes) -> bool:
-    if any(trigger in raw for trigger in TRIGGERS):
+    if any(trigger in raw for trigger in TRIGGERS) or b"Llama(" in raw:
         return True
     return b"generate" in raw and _GENERATE.search(raw) is not None
 
 
-def _findings(hits: Iterable[Hit], text: str, raw: bytes) -> list[Finding]:
+def _findings(hits: Iterable[Hit], text: str, raw: bytes, pins: dict[str, str]) -> list[Finding]:
     silenced = _silenced(text) if b"ecocompute" in raw else {}
     out = []
     for hit in hits:
@@ -86,12 +107,19 @@ def _findings(hits: Iterable[Hit], text: str, raw: bytes) -> list[Finding]:
         if any(_matches(silenced.get(n), hit.rule) for n in range(line, end + 1)):
             continue
         rule = RULES_BY_ID[hit.rule]
+        versions = {p: pins.get(p, "not pinned") for p in rule.packages} | (hit.versions or {})
         out.append(Finding(rule_id=hit.rule, name=rule.name, severity=hit.severity, line=line,
                            column=hit.node.col_offset + 1, end_line=end,  # type: ignore[attr-defined]
-                           snippet=_snippet(hit.node), fix=hit.fix, message=hit.message,
-                           impact=impact_for(rule.evidence)))
+                           snippet=_snippet(hit.node), fix=hit.fix, message=_with_versions(hit.message, versions),
+                           impact=impact_for(rule.evidence), versions=versions))
     out.sort(key=lambda f: (f.line, f.column, severity_rank(f.severity), f.rule_id))
     return out
+
+
+def _with_versions(message: str, versions: dict[str, str]) -> str:
+    if not versions:
+        return message
+    return f"{message} (Depends on {'; '.join(f'{p}: {v}' for p, v in versions.items())}.)"
 
 
 def _matches(ids: frozenset[str] | None, rule_id: str) -> bool:
@@ -102,7 +130,8 @@ def _silenced(text: str) -> dict[int, frozenset[str]]:
     """line -> rule ids silenced by a `# ecocompute: ignore[...]` COMMENT (empty set = all rules)."""
     out: dict[int, frozenset[str]] = {}
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        # newline=None: universal newlines, so a CR-only file has its real line numbers
+        for tok in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if tok.type == tokenize.COMMENT and (match := _IGNORE.search(tok.string)):
                 ids = frozenset(i.strip().upper() for i in (match.group(1) or "").split(",") if i.strip())
                 out[tok.start[0]] = ids
@@ -114,8 +143,11 @@ def _silenced(text: str) -> dict[int, frozenset[str]]:
 def _text(source: str | bytes) -> str:
     if isinstance(source, str):
         return source
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-    return source.decode(encoding, errors="replace")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):  # a non-UTF-8 byte in a comment on line 1-2 that ast.parse accepted
+        return source.decode("utf-8", errors="replace")
 
 
 def _snippet(node: ast.AST) -> str:

@@ -33,6 +33,7 @@ class Finding:
     fix: str
     message: str
     impact: Impact
+    versions: dict[str, str] = field(default_factory=dict)  # package -> version the finding depends on
 
 
 @dataclass(slots=True)

@@ -34,6 +34,7 @@ class Finding(BaseModel):
     fix: str = Field(description="Replacement code")
     message: str
     impact: Impact
+    versions: dict[str, str] = Field(default_factory=dict, description="Package -> the version this finding depends on (a pin found next to the file, or 'not pinned')")
 
 
 class Counts(BaseModel):

@@ -1,4 +1,8 @@
-"""Rendering of audit reports: counts, text (grouped by file, ANSI colour) and JSON-ready dicts."""
+"""Rendering of audit reports: counts, text (grouped by file, ANSI colour) and JSON-ready dicts.
+
+File names and errors are shown, never executed: control characters, escape sequences, bidi overrides
+and undecodable bytes in a name are printed as escapes, so a crafted name cannot forge report lines.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,28 @@ _COLOURS = {"critical": "\033[1;31m", "warning": "\033[33m", "conditional": "\03
             "path": "\033[1m", "dim": "\033[2m", "error": "\033[31m"}
 _RESET = "\033[0m"
 _ROWS_SHOWN = 6
+
+
+def shown(text: str) -> str:
+    """`text` with every non-printable character (and each undecodable byte of a file name) escaped."""
+    # TODO(lead): use ecocompute.console.sanitize once i14's console module is merged.
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch.isprintable():
+            out.append(ch)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode
+            out.append(f"\\x{code - 0xDC00:02x}")
+        else:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)
+
+
+def json_safe(text: str) -> str:
+    """A file name that any UTF-8 stream can carry: undecodable bytes as backslash escapes."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def counts(reports: list[FileReport]) -> dict[str, int]:
@@ -35,7 +61,7 @@ def summary_line(reports: list[FileReport], seconds: float) -> str:
     total = sum(by.values())
     parts = ", ".join(f"{n} {sev}" for sev, n in by.items())
     errors = sum(1 for r in reports if r.error)
-    err = f", {errors} file{'s' if errors != 1 else ''} not parsed" if errors else ""
+    err = f", {errors} file{'s' if errors != 1 else ''} not audited" if errors else ""
     return (f"{total} finding{'s' if total != 1 else ''} ({parts}) in {len(reports)} "
             f"file{'s' if len(reports) != 1 else ''} scanned{err}, {seconds:.2f}s")
 
@@ -44,15 +70,16 @@ def render_text(reports: list[FileReport], seconds: float, colour: bool) -> str:
     """Findings grouped by file, then the summary line."""
     paint = (lambda key, text: f"{_COLOURS[key]}{text}{_RESET}") if colour else (lambda key, text: text)
     lines: list[str] = []
-    shown: set[str] = set()  # print each rule's (long) impact once
+    explained: set[str] = set()  # print each rule's (long) impact once
     for report in reports:
+        name = shown(report.path)
         if report.error:
-            lines.append(f"{paint('path', report.path)}: {paint('error', report.error)}")
+            lines.append(f"{paint('path', name)}: {paint('error', shown(report.error))}")
         if report.findings:
-            lines.append(paint("path", report.path))
+            lines.append(paint("path", name))
             for finding in report.findings:
-                lines.extend(_finding_lines(finding, paint, finding.rule_id in shown))
-                shown.add(finding.rule_id)
+                lines.extend(_finding_lines(finding, paint, finding.rule_id in explained))
+                explained.add(finding.rule_id)
     lines.append(summary_line(reports, seconds))
     return "\n".join(lines) + "\n"
 
@@ -77,5 +104,5 @@ def to_json(reports: list[FileReport], seconds: float) -> dict[str, object]:
 
 def file_result(report: FileReport) -> dict[str, object]:
     """One file's result in the shape of `model.AuditResult`."""
-    return {"filename": report.uri, "error": report.error, "lines": report.lines,
+    return {"filename": json_safe(report.uri), "error": report.error and json_safe(report.error), "lines": report.lines,
             "findings": [asdict(f) for f in report.findings], "summary": counts([report])}

@@ -2,7 +2,11 @@
 
 Training code (gradient checkpointing, Trainer, `.backward()`, `.train()`) is exempt from ECO401's
 config form, ECO501 and ECO502: `use_cache=False` with gradient checkpointing and FP32 master weights
-are training idioms, not inference waste.
+are training idioms, not inference waste. ECO401's attribute form (`x.config.use_cache = False`)
+counts only where it reaches generation: a module that generates, on a model's config or generation
+config (not a sub-module's config copy inside modelling code), outside a training function.
+ECO501 also covers a large model loaded with no dtype: FP32 under transformers < 5 (5.x defaults to
+`dtype="auto"`), so `conditional` unless a pin next to the file settles the version.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from ecocompute.tools.audit.calls import (
     model_size,
     with_keyword,
 )
-from ecocompute.tools.audit.collect import CallSite, Facts
-from ecocompute.tools.audit.resolve import Resolver
+from ecocompute.tools.audit.calls import quant_of
+from ecocompute.tools.audit.collect import AttrStore, CallSite, Facts
+from ecocompute.tools.audit.resolve import CallValue, Resolver
+from ecocompute.tools.audit.versions import major_below
 
 LARGE_MODEL_MIN_B = 1.0  # policy boundary for "large" (LLM scale), not a measurement
 _KV_MESSAGE = ("use_cache=False disables the KV cache, so every generated token recomputes attention over "
@@ -47,18 +53,41 @@ def _kv_cache(facts: Facts, r: Resolver) -> list[Hit]:
     if facts.training:
         return hits
     for store in facts.attr_stores:
-        if r.value(store.value, store.scope) is False:
+        if r.value(store.value, store.scope) is False and _reaches_generation(store, facts, r):
             fix = f"{store.target} = True"
             hits.append(Hit("ECO401", "warning", store.node, _KV_MESSAGE, fix))
     return hits
 
 
+def _reaches_generation(store: AttrStore, facts: Facts, r: Resolver) -> bool:
+    if not facts.generation or _in_training(store.scope, facts):
+        return False
+    owner = store.target.rpartition(".")[0]
+    if owner.endswith((".config", ".generation_config")) and not owner.startswith("self."):
+        return True
+    root = owner.partition(".")[0]
+    made = r.lookup(root, store.scope, 0) if "." not in owner else None
+    return isinstance(made, CallValue) and (made.attr == "GenerationConfig" or made.attr == "from_pretrained")
+
+
+def _in_training(scope: int, facts: Facts) -> bool:
+    while True:
+        if scope in facts.training_scopes:
+            return True
+        if scope not in facts.parents:
+            return False
+        scope = facts.parents[scope]
+
+
 def _fp32(facts: Facts, r: Resolver) -> list[Hit]:
     if not facts.gpu:
         return []
-    hits = []
+    explicit = {id(site.node): _fp32_load(site, r) for site in facts.calls}
+    made_fp32 = {id(load.node) for load in explicit.values() if load is not None}
+    hits = [hit for site in facts.calls if id(site.node) not in made_fp32 and explicit[id(site.node)] is None
+            and (hit := _implicit_fp32(site, facts, r)) is not None]
     for site in facts.calls:
-        load = _fp32_load(site, r)
+        load = explicit[id(site.node)]
         if load is None:
             continue
         model = model_id(load, r)
@@ -77,6 +106,31 @@ def _fp32(facts: Facts, r: Resolver) -> list[Hit]:
                             f"FP32 inference on GPU of {model_label(model)} ({size:g}B parameters): FP16/BF16 "
                             "halves the weights' memory traffic and uses tensor cores.", fix))
     return hits
+
+
+def _implicit_fp32(site: CallSite, facts: Facts, r: Resolver) -> Hit | None:
+    """A load of a known-large model with no dtype and no quantization: FP32 under transformers < 5."""
+    if not is_model_load(site) or _in_training(site.scope, facts):
+        return None
+    kwargs = r.kwargs(site.node, site.scope)
+    if kwargs.opaque or {"torch_dtype", "dtype", "quantization_config", "load_in_8bit", "load_in_4bit",
+                         "gguf_file"} & set(kwargs.values) or quant_of(site, r) is not None:
+        return None
+    model = model_id(site, r)
+    size = model_size(model)
+    if size is None or size < LARGE_MODEL_MIN_B:
+        return None
+    pin = facts.pins.get("transformers")
+    below = major_below(pin, 5) if pin else None
+    if below is False:
+        return None
+    fix = with_keyword(site.node, "torch_dtype", ast.parse("torch.bfloat16", mode="eval").body)
+    when = (f"transformers {pin} is pinned next to this file, and transformers < 5 loads" if below
+            else "Under transformers < 5 (no pin found next to this file) from_pretrained loads")
+    return Hit("ECO501", "warning" if below else "conditional", site.node,
+               f"{when} weights in FP32 when no dtype is given (transformers >= 5 defaults to dtype=\"auto\"): "
+               f"{model_label(model)} ({size:g}B parameters) on GPU then moves twice the bytes of FP16/BF16. "
+               "Pass a dtype.", fix, {"transformers": pin or "< 5 assumed (not pinned)"})
 
 
 def _fp32_load(site: CallSite, r: Resolver) -> CallSite | None:

@@ -31,7 +31,7 @@ def test_text_groups_by_file_and_ends_with_a_summary(tmp_path: Path, run_cli) ->
     lines = out.splitlines()
     assert "\033[" in out and any("a.py" in line for line in lines[:1])
     assert "2:5" in out and "ECO101" in out and "does not parse" in out
-    assert "1 finding (1 critical, 0 warning, 0 conditional, 0 info) in 2 files scanned, 1 file not parsed" in lines[-1]
+    assert "1 finding (1 critical, 0 warning, 0 conditional, 0 info) in 2 files scanned, 1 file not audited" in lines[-1]
     plain = run_cli("audit", str(tmp_path), "--color", "never")[1]
     assert "\033[" not in plain
 

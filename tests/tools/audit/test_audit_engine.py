@@ -52,7 +52,7 @@ def test_ignore_needs_a_real_comment_on_a_line_the_finding_spans() -> None:
 
 
 def test_select_and_ignore() -> None:
-    src = "m.generate(x, use_cache=False)\nf(batch_size=1)\n"
+    src = "m.generate(x, use_cache=False)\npipeline('text-generation', batch_size=1)\n"
     assert {r for _, r, _ in _rules(src)} == {"ECO401", "ECO303"}
     assert _rules(src, Selection(frozenset({"ECO303"}))) == [(2, "ECO303", "warning")]
     assert _rules(src, Selection(None, frozenset({"ECO303"}))) == [(1, "ECO401", "warning")]
@@ -78,7 +78,7 @@ def test_unmeasured_rules_claim_no_number() -> None:
 
 def test_one_walk_per_file_and_untriggered_files_are_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
     walks: list[ast.Module] = []
-    monkeypatch.setattr(engine, "collect", lambda tree: walks.append(tree) or collect(tree))
+    monkeypatch.setattr(engine, "collect", lambda tree, *rest: walks.append(tree) or collect(tree, *rest))
     audit_source("m.generate(x, use_cache=False)\nf(batch_size=1)\nBitsAndBytesConfig(load_in_8bit=True)\n")
     assert len(walks) == 1
     audit_source("import os\nprint(os.getcwd())\n")

@@ -33,7 +33,7 @@ def test_the_description_and_schema_come_from_the_function() -> None:
 
 
 def test_result_stays_small() -> None:
-    source = "\n".join(f"f{i}(batch_size=1)" for i in range(3 * MAX_FINDINGS)) + "\n"
+    source = "\n".join(f"pipeline('text-generation', batch_size=1)  # {i}" for i in range(3 * MAX_FINDINGS)) + "\n"
     outcome = run_tool("audit_code", {"source": source})
     assert len(outcome.content["findings"]) == MAX_FINDINGS
     assert outcome.content["omitted"] == 2 * MAX_FINDINGS
