@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ecocompute import i18n
 from ecocompute.protocols import BY_NAME, PROTOCOLS
 from ecocompute.tools import evidence
 from ecocompute.tools.dataset import Dataset, Measurement, load
@@ -57,8 +58,9 @@ def format_pct(value: float | None) -> str:
 
 
 @cache
-def environment() -> Environment:
-    """The one jinja2 environment: templates from the installed package, undefined names raise."""
+def environment(language: str = "en") -> Environment:
+    """The jinja2 environment of one answer language: templates from the installed package, undefined names
+    raise, `_()` translated through the gettext catalog of `language` (jinja2's i18n extension)."""
     env = Environment(
         loader=PackageLoader(PROMPTS_PACKAGE, "."),
         undefined=StrictUndefined,
@@ -66,15 +68,17 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(num=format_number, pct=format_pct)
     env.globals["protocols"] = BY_NAME  # headings come from the protocols table, e.g. protocols.AUDIT.sections
     return env
 
 
 def render(template: str, **context: Any) -> str:
-    """Render a template from `prompts/` (e.g. "format_compare.md.j2") with a plain context."""
-    return environment().get_template(template).render(**context)
+    """Render a template from `prompts/` (e.g. "format_compare.md.j2") in the current answer language."""
+    return environment(i18n.current()).get_template(template).render(**context)
 
 
 def _reference_files() -> dict[str, str]:

@@ -15,7 +15,13 @@ TABLE = ROOT / "skill" / "protocols.py"
 GENERATED = ("skill/SKILL.md", "tests/snapshots/", "evals/cassettes/", "tests/cassettes/", "benchmarks/RESULTS.md")
 # The offline engine's output templates and views still write their headings: they are being rewritten
 # for i18n on another branch (i15); they read the table once that lands (env global `protocols`).
-PENDING = ("prompts/format_", "skill/offline/views.py", "skill/offline/render.py")
+PENDING = ("prompts/format_", "skill/offline/views.py", "skill/offline/render.py",
+           # i15's Chinese-answer checks forbid the English headings by name; a grader option that reads
+           # them from the table (e.g. `forbid_untranslated_headings`) replaces these patterns next.
+           "evals/scenarios/ask_audit_stack.yaml", "evals/scenarios/ask_chinese.yaml",
+           "evals/scenarios/ask_diagnose.yaml", "tests/offline/test_i18n.py")
+# The held-out questions were written before the engine changed and are never edited to fit (issue 15).
+FROZEN = ("evals/heldout/",)
 SCANNED = ("skill", "tools", "prompts", "references", "evals", "tests", "benchmarks", "docs")
 SUFFIXES = {".py", ".j2", ".md", ".yaml", ".yml", ".txt", ".json"}
 
@@ -36,7 +42,7 @@ def _files() -> list[Path]:
     for top in SCANNED:
         for path in (ROOT / top).rglob("*"):
             rel = path.relative_to(ROOT).as_posix()
-            if path.suffix in SUFFIXES and path.is_file() and path != TABLE and not rel.startswith(GENERATED + PENDING) \
+            if path.suffix in SUFFIXES and path.is_file() and path != TABLE and not rel.startswith(GENERATED + PENDING + FROZEN) \
                     and "/corpus/" not in rel and ".venv" not in rel and "__pycache__" not in rel:
                 files.append(path)
     return files

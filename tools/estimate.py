@@ -12,12 +12,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from ecocompute.tools import volume as vol
 from ecocompute.tools.common import Basis, comparable, known, pct_change, row_order, unit
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import default_engine
 from ecocompute.tools.engines import engine as engine_entry
-from ecocompute.tools.errors import ToolInputError, missing
+from ecocompute.tools.errors import ToolInputError
 from ecocompute.tools.locations import GridBasis, GridUsed, resolve_location
+from ecocompute.tools.names import precision_key
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.recommend import UseCase, recommend
 
@@ -55,6 +57,16 @@ class ConfigEstimate(BaseModel):
     cost_usd_per_month: float | None = unit('USD/month')
     kg_co2_per_month: float | None = unit('kg CO2/month')
     other_measurements: list[str] = []
+    kwh_per_day: float | None = unit('kWh/day', "", None)
+    kwh_per_year: float | None = unit('kWh/year', "", None)
+    cost_usd_per_day: float | None = unit('USD/day', "", None)
+    cost_usd_per_year: float | None = unit('USD/year', "", None)
+    kg_co2_per_day: float | None = unit('kg CO2/day', "", None)
+    kg_co2_per_year: float | None = unit('kg CO2/year', "", None)
+    g_co2_per_request: float | None = unit('g CO2', "", None)
+    kwh_total: float | None = unit('kWh', "a one-off job's total", None)
+    cost_usd_total: float | None = unit('USD', "a one-off job's total", None)
+    kg_co2_total: float | None = unit('kg CO2', "a one-off job's total", None)
 
 
 class Savings(BaseModel):
@@ -91,8 +103,14 @@ def estimate_cost(
     model: Annotated[str, Field(description="Model or HF id")],
     precision: Annotated[str | None, Field(description="null = fp16 (bf16 on vLLM)")] = None,
     batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM; null = smallest measured")] = None,
-    requests_per_month: Annotated[float | None, Field(gt=0, le=1e12, description="Give this or requests_per_day")] = None,
+    requests_per_month: Annotated[float | None, Field(gt=0, le=1e12, description="Give exactly one volume argument")] = None,
     requests_per_day: Annotated[float | None, Field(gt=0, le=1e12, description="x 30 per month")] = None,
+    requests_per_year: Annotated[float | None, Field(gt=0, le=1e13, description="/ 12 per month")] = None,
+    requests_total: Annotated[float | None, Field(gt=0, le=1e13, description="A one-off job: totals, not monthly")] = None,
+    tokens_per_day: Annotated[float | None, Field(gt=0, le=1e16, description="Generated tokens per day")] = None,
+    tokens_per_month: Annotated[float | None, Field(gt=0, le=1e16, description="Generated tokens per month")] = None,
+    tokens_per_year: Annotated[float | None, Field(gt=0, le=1e17, description="Generated tokens per year")] = None,
+    tokens_total: Annotated[float | None, Field(gt=0, le=1e17, description="Generated tokens of a one-off job")] = None,
     tokens_per_request: Annotated[float | None, Field(gt=0, le=1e6, description="Output tokens per request; null = 256")] = None,
     region: Annotated[str | None, Field(description=LOCATION_HELP)] = None,
     grid_basis: Annotated[GridBasis | None, Field(description=BASIS_HELP)] = None,
@@ -102,19 +120,24 @@ def estimate_cost(
     deployment: Annotated[Deployment, Field(description="Sets the PUE default")] = "cloud",
     use_case: Annotated[UseCase, Field(description="For the optimised configuration")] = "api",
     engine: Annotated[str | None, Field(description="transformers or vllm; null = transformers if measured")] = None,
+    target_precision: Annotated[str | None, Field(description="Compare with this precision instead of the recommendation")] = None,
+    target_batch_size: Annotated[int | None, Field(ge=1, le=100000, description="Compare with this batch size instead")] = None,
 ) -> EstimateResult:
     """ESTIMATE monthly kWh, USD and kg CO2 for a request volume, with formula and inputs, plus the recommended configuration's figures and the savings."""
-    if (requests_per_month is None) == (requests_per_day is None):
-        raise missing("Give exactly one of requests_per_month or requests_per_day.", "requests_per_month", "requests_per_day")
-    monthly = requests_per_month if requests_per_month is not None else known(requests_per_day) * 30
     assumed_tokens = tokens_per_request is None
     tokens_per_request = DEFAULT_TOKENS if assumed_tokens else tokens_per_request
+    volumes = {"requests_per_month": requests_per_month, "requests_per_day": requests_per_day, "requests_per_year": requests_per_year,
+               "requests_total": requests_total, "tokens_per_day": tokens_per_day, "tokens_per_month": tokens_per_month,
+               "tokens_per_year": tokens_per_year, "tokens_total": tokens_total}
+    monthly, one_off = vol.monthly_requests(volumes, known(tokens_per_request))
     q = resolve(gpu, model, precision, None, engine)
     place = resolve_location(region, grid_basis, grid_gco2_per_kwh, usd_per_kwh)
     price, grid = place.usd_per_kwh, place.grid_gco2_per_kwh
     factor = pue if pue is not None else DEFAULT_PUE[deployment]
     inputs = {"gpu": q.gpu, "model": q.model or model, "precision": precision, "batch_size": batch_size,
-              "requests_per_month": monthly, "requests_per_day": requests_per_day, "tokens_per_request": tokens_per_request,
+              "requests_per_month": None if one_off else monthly, "requests_per_day": requests_per_day, "tokens_per_request": tokens_per_request,
+              **{k: v for k, v in volumes.items() if v is not None and k not in ("requests_per_month", "requests_per_day")},
+              "period": "total" if one_off else "month",
               "region": region, "grid_basis": grid_basis, "usd_per_kwh": price, "grid_gco2_per_kwh": grid, "pue": factor,
               "deployment": deployment, "price_source": place.price_source, "grid_source": place.grid_source}
     assumptions, warnings = _assumptions(precision, batch_size, assumed_tokens, place, pue, deployment)
@@ -126,9 +149,24 @@ def estimate_cost(
     args = (monthly, None if assumed_tokens else tokens_per_request, price, grid, factor)
     current = _estimate(q, q.precision, batch_size, *args)
     assumptions = _token_note(assumptions, current)
-    optimised, savings = _optimised(q, use_case, current, args, warnings)
-    return EstimateResult(inputs=inputs, formula=FORMULA, current=current, optimised=optimised, savings=savings,
+    optimised, savings = _optimised(q, use_case, current, args, warnings, _target(target_precision, target_batch_size))
+    current = _with_periods(current, one_off, factor, grid)
+    optimised = optimised and _with_periods(optimised, one_off, factor, grid)
+    return EstimateResult(inputs=inputs, formula=FORMULA + "; " + vol.FORMULA, current=current, optimised=optimised, savings=savings,
                           location=place, assumptions=assumptions, warnings=warnings)
+
+
+def _target(precision: str | None, batch_size: int | None) -> tuple[str | None, int | None] | None:
+    """The configuration the user named to compare with, or None to compare with the recommendation."""
+    return (precision, batch_size) if precision or batch_size else None
+
+
+def _with_periods(c: ConfigEstimate, one_off: bool, pue: float, grid: float | None) -> ConfigEstimate:
+    """The monthly figures also per day, per year and per request; a one-off job's as totals instead."""
+    extra = vol.periods(c.model_dump(), one_off, pue, grid)
+    if one_off:
+        extra.update(kwh_per_month=None, cost_usd_per_month=None, kg_co2_per_month=None)
+    return c.model_copy(update=extra)
 
 
 def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: bool, place: GridUsed,
@@ -244,15 +282,21 @@ def _by_size(q: Query, engine: str, prec: str, bs: int):
             f"not measured; scaled from {anchor.model} ({anchor.row_id}, {anchor.params_b:g}B, batch {anchor.batch_size}) by parameter count; range x0.5 to x2", [])
 
 
-def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple, warnings: list[str]):
+def _optimised(q: Query, use_case: UseCase, current: ConfigEstimate, args: tuple, warnings: list[str],
+               target: tuple[str | None, int | None] | None = None):
     """The recommended configuration priced like the current one (same requests and tokens per request),
     chosen within the current row's experiment when one of its rows qualifies; a saving only within one
     experiment, engine and energy basis, between measured rows."""
+    monthly, tokens, *rest = args
+    priced = (monthly, tokens if tokens is not None else current.tokens_per_request, *rest)
+    if target is not None:  # the switch the user named, instead of the recommendation
+        precision = precision_key(target[0]) if target[0] else current.precision
+        opt = _estimate(q, precision, target[1] or current.batch_size, *priced)
+        return opt, _saving(current, opt, warnings)
     rec = _recommended(q, use_case, current, warnings)
     if rec is None:
         return None, None
-    monthly, tokens, *rest = args
-    opt = _estimate(q, rec.precision, rec.batch_size, monthly, tokens if tokens is not None else current.tokens_per_request, *rest)
+    opt = _estimate(q, rec.precision, rec.batch_size, *priced)
     return opt, _saving(current, opt, warnings)
 
 
@@ -279,7 +323,7 @@ def _saving(current: ConfigEstimate, opt: ConfigEstimate, warnings: list[str]) -
     if current.kwh_per_month is None or opt.kwh_per_month is None:
         return None
     if opt.kwh_per_month >= current.kwh_per_month:
-        warnings.append(f"The recommended configuration ({opt.precision}, batch {opt.batch_size}, {opt.basis}) shows no saving "
+        warnings.append(f"The compared configuration ({opt.precision}, batch {opt.batch_size}, {opt.basis}) shows no saving "
                         "over the current one in the data; keep the current configuration or measure both.")
         return None
     rows = [load().row(c.row_ids[0]) if c.basis == "measured" and c.row_ids else None for c in (current, opt)]

@@ -80,7 +80,19 @@ def run(args: argparse.Namespace) -> int:
         show_answer(console, transcript, report)
     if args.plot is not None and not write_plot(transcript, args.plot, console):
         return 2
-    return 1 if args.strict and report.unverified else 0
+    dropped = _dropped_inputs(transcript, console if not args.json else None)
+    return 1 if args.strict and (report.unverified or dropped) else 0
+
+
+def _dropped_inputs(transcript: Transcript, console: Console | None) -> list[str]:
+    """Input grounding: stated numbers passed to no tool and not named as not used (printed, and fail --strict)."""
+    from ecocompute.input_grounding import check_inputs
+
+    dropped = [d.text.strip() for d in check_inputs(transcript).dropped]
+    if dropped and console is not None:
+        console.print(f"[bold red]{len(dropped)} stated number(s) dropped[/] (passed to no tool, not named as not used): "
+                      + ", ".join(dropped), highlight=False)
+    return dropped
 
 
 def _fail(sentence: str, code: int) -> int:

@@ -29,6 +29,20 @@ def grounding(transcript: Transcript, expect: Expect) -> Verdict:
     return Verdict(grader="grounding", passed=True, why=f"{len(report.verified)} number(s) traced")
 
 
+def input_grounding(transcript: Transcript, expect: Expect) -> Verdict:
+    """Every number the user stated is passed to a tool or named in the answer as not used."""
+    if not expect.grounded:
+        return Verdict(grader="input_grounding", passed=True, why="not required by the scenario")
+    from ecocompute.input_grounding import check_inputs
+
+    dropped = check_inputs(transcript).dropped
+    if dropped:
+        listed = ", ".join(d.text for d in dropped[:MAX_LISTED])
+        return Verdict(grader="input_grounding", passed=False,
+                       why=f"{len(dropped)} stated number(s) dropped (passed to no tool, not named as not used): {listed}")
+    return Verdict(grader="input_grounding", passed=True, why="every stated number used or named")
+
+
 GRADERS: tuple[Grader, ...] = (
     graders.tool_calls,
     graders.forbidden_tools,
@@ -38,6 +52,7 @@ GRADERS: tuple[Grader, ...] = (
     graders.numbers,
     graders.ranges,
     grounding,
+    input_grounding,
 )
 
 

@@ -1,5 +1,5 @@
 """Values read out of a question: precision flags, batch sizes, engine, latency deadline, tokens,
-volume, region, price, use case and symptoms (English and Chinese). Each returns None when absent."""
+region, price, use case and symptoms (English and Chinese). Each returns None when absent."""
 
 from __future__ import annotations
 
@@ -115,17 +115,6 @@ def tokens(text: str) -> float | None:
         if match:
             return lx.quantity(match.group(1))
     return None
-
-
-def volume(text: str) -> tuple[float | None, float | None]:
-    match = lx.VOLUME.search(text) or lx.VOLUME_ZH.search(text)
-    if not match:
-        return None, None
-    amount = lx.quantity(match.group("n"))
-    window = text[max(0, match.start() - 20):match.end() + 25]
-    if lx.PER_DAY.search(window):
-        return None, amount
-    return amount, None
 
 
 def first_float(pattern: re.Pattern[str], text: str) -> float | None:

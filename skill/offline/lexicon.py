@@ -35,9 +35,9 @@ NOT_A_MODEL = {"a", "an", "the", "my", "our", "run", "running", "with", "of", "f
 
 PRECISION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("int8_pure", re.compile(r"pure\s*+int8|int8[\s_-]*pure|threshold\s*+(?:=|of|to)?\s*+0(?:\.0)?" + _E + r"|阈值\s*+(?:=|为|设为)?\s*+0|纯\s*+int8", _I)),
-    ("int8_default", re.compile(_B + r"(?:int8|8[\s-]?bit|llm\.int8|bnb\s*+8)" + _E + r"|8\s*+位", _I)),
+    ("int8_default", re.compile(_B + r"(?:int8|8[\s-]?bit|llm\.int8|bnb\s*+8|load_in_8bit)" + _E + r"|8\s*+位", _I)),
     ("nf4_dq", re.compile(r"double[\s_-]*quant|双重量化", _I)),
-    ("nf4", re.compile(_B + r"(?:nf4|4[\s-]?bit|int4|bnb\s*+4)" + _E + r"|4\s*+位", _I)),
+    ("nf4", re.compile(_B + r"(?:nf4|4[\s-]?bit|int4|bnb\s*+4|load_in_4bit)" + _E + r"|4\s*+位", _I)),
     ("fp16", re.compile(_B + r"(?:fp16|float16|half[\s-]precision)" + _E + r"|半精度", _I)),
     ("bf16", re.compile(_B + r"(?:bf16|bfloat16)" + _E, _I)),
     ("fp8", re.compile(_B + r"(?:fp8|float8)" + _E, _I)),
@@ -47,8 +47,8 @@ PRECISION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 UNKNOWN_PRECISION = re.compile(_B + r"(?:INT|FP|BF|NF|UINT|FLOAT)\d{1,2}" + _E, _I)
 
 BATCH = re.compile(
-    r"(?:max_num_seqs|batch[\s_-]*size|batch|" + _B + r"bs|批大小|批量大小|批次大小|批量|批处理大小|并发数?)"
-    r"\s*+(?:=|:|of|is|to|为|是|设为|设置为|设成|到|只有|只用)?\s*+(\d{1,5})" + _E, _I)
+    r"(?:max_num_seqs|batch[\s_-]*size|batch(?:es|ed)?|" + _B + r"bs|批大小|批量大小|批次大小|批量|批处理大小|并发数?)"
+    r"\s*+(?:=|:|of|is|to|为|是|设为|设置为|设成|到|只有|只用)?\s*+([-−]?\d{1,5})" + _E, _I)
 
 OTHER_ENGINES = ((r"sglang", "SGLang"), (r"\bTGI\b|text[\s-]generation[\s-]inference", "TGI"),
                  (r"tensorrt[\s-]?llm|trt[\s-]?llm", "TensorRT-LLM"), (r"llama\.cpp|llamacpp", "llama.cpp"),
@@ -57,10 +57,6 @@ OTHER_ENGINES = ((r"sglang", "SGLang"), (r"\bTGI\b|text[\s-]generation[\s-]infer
 LATENCY_WORD = re.compile(r"latency|ITL|inter[\s-]token|TPOT|deadline|SLO|延迟|时延|每\s*+token", _I)
 MILLISECONDS = re.compile(_N0 + r"(\d++(?:\.\d++)?)\s*+(?:ms|毫秒|milliseconds?)" + _E, _I)
 
-_NUM = r"(?P<n>(?:(?<![\w.])[-−])?" + _N0 + r"\d[\d,]*+(?:\.\d+)?\s*+(?:k|K|M|m|million|thousand|billion|万|亿|千|百万)?)"
-VOLUME = re.compile(_NUM + r"\s*+(?:requests?|queries|calls|prompts|conversations|generations|inferences)" + _E, _I)
-VOLUME_ZH = re.compile(r"(?P<n>(?:(?<![\w.])[-−])?" + _N0 + r"\d[\d,]*+(?:\.\d+)?\s*+(?:万|亿|千|百万|k|K|M)?|[一二两三四五六七八九十百千]+(?:万|亿))\s*+(?:次|个)?\s*+(?:请求|调用|查询|推理)")
-PER_DAY = re.compile(r"per\s*+day|a\s*+day|/\s*+day|daily|each\s*+day|every\s*+day|每天|每日|日均|一天|/天", _I)
 TOKENS_PER_REQUEST = (
     re.compile(_N0 + r"(\d[\d,]*+(?:\.\d+)?\s*+[kK]?)\s*+(?:output\s++|generated\s++|new\s++)?tokens?\s*+(?:per|each|/|an?|every)\s*+(?:request|query|call|response|answer)", _I),
     re.compile(r"(?:每次|每个|每条)(?:请求|调用|回答|回复)?\s*+(?:生成|输出)?\s*+(?:约|大约)?\s*+(\d[\d,]*)\s*+(?:个)?\s*+tokens?", _I),

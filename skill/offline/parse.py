@@ -11,12 +11,15 @@ import re
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ecocompute.offline import extract as ex
 from ecocompute.offline import lexicon as lx
 from ecocompute.offline import places
 from ecocompute.offline.extract import NOT_ALNUM_BEFORE, dedupe
+from ecocompute.offline.numbers import normalise
+from ecocompute.offline.request import RequestFields, fill, fill_kind
+from ecocompute.offline.vocab import VARIANT_WORDS
 from ecocompute.tools.dataset import load
 from ecocompute.tools.errors import ToolInputError
 from ecocompute.tools.names import gpu_key, model_aliases, model_key, params_from_name
@@ -26,8 +29,8 @@ FENCE = re.compile(r"```[ \t]*([\w+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
 ATTACHED = re.compile(r"Attached file:?\s*`?([^`\n]+?)`?\s*\n", re.IGNORECASE)
 
 
-class Intent(BaseModel):
-    """What a question asks for; empty fields are unknown (the planner states its defaults)."""
+class Intent(RequestFields):
+    """The typed request of one question; empty fields are unknown (the planner states its defaults)."""
 
     protocol: Protocol | None = None
     language: Literal["en", "zh"] = "en"
@@ -78,7 +81,7 @@ class Intent(BaseModel):
 def parse(text: str) -> Intent:
     """The intent of one question."""
     code, code_name = _code(text)
-    prose = FENCE.sub(" ", text) if code else text
+    prose = normalise(FENCE.sub(" ", text) if code else text)
     flags, flag_precisions = ex.flags(text)
     intent = Intent(
         language="zh" if re.search(r"[\u4e00-\u9fff]", prose) else "en",
@@ -93,10 +96,11 @@ def parse(text: str) -> Intent:
         unknown_precisions=ex.unknown_precisions(prose), unmeasured_settings=ex.unmeasured(prose),
         claimed_j_per_request=[float(x) for x in lx.ENERGY_CLAIM.findall(prose)],
     )
-    per_month, per_day = ex.volume(prose)
-    intent.requests_per_month, intent.requests_per_day = per_month, per_day
+    fill(intent, prose)
+    intent.unknown_models = _unknown_models(prose, intent.models)
     if intent.engine is None and re.search(r"max_num_seqs", prose):
         intent.engine = "vllm"
+    fill_kind(intent, prose)
     intent.protocol = _protocol(prose, intent)
     if intent.protocol in ("ESTIMATE", "OPTIMIZE", "DIAGNOSE"):
         _focus_on_question(prose, intent)
@@ -129,6 +133,8 @@ def merge(previous: Intent, current: Intent) -> Intent:
             update[name] = value
     merged = previous.model_copy(update=update)
     merged.language = current.language
+    if current.protocol or current.kind:  # the follow-up says what it asks: its own kind and asked unit
+        merged.kind, merged.asked = current.kind, current.asked
     if current.gpus and not current.num_gpus:
         merged.num_gpus = None
     if current.code is None:
@@ -181,6 +187,7 @@ def _gpu_count(text: str) -> int | None:
     return None
 
 
+@cache
 def _model_names() -> dict[str, str]:
     """Normalised key -> dataset model name (names and Hugging Face ids), longest key first."""
     keys: dict[str, str] = {}
@@ -193,13 +200,13 @@ def _model_names() -> dict[str, str]:
     return dict(sorted(keys.items(), key=lambda kv: -len(kv[0])))
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9.]", "", text.lower())
+def _norm(text: str, keep: str = "") -> str:
+    return re.sub(r"[^a-z0-9." + re.escape(keep) + r"]", "", text.lower())
 
 
 def _models(text: str) -> list[str]:
     """Dataset models by name (spacing and case forgiven), then other sized names ("Llama-3-70B")."""
-    flat = _norm(text)
+    flat = _norm(re.sub(r"[,;:()，。、；：（）\u4e00-\u9fff]", "|", text), keep="|")  # punctuation ends a name
     hits: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for key, name in _model_names().items():
@@ -209,7 +216,7 @@ def _models(text: str) -> list[str]:
             if nxt.isdigit() or any(a <= span[0] < b for a, b in taken):
                 continue
             taken.append(span)
-            hits.append((span[0], name))
+            hits.append((len(flat[:span[0]].replace("|", "")), name))
     hits += _family_hits(text)
     known = dedupe([name for _, name in sorted(hits)])
     sized = [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
@@ -257,6 +264,18 @@ def _sized_names(text: str) -> list[str]:
             continue
         out.append(model_key(name) or name)
     return dedupe(out)
+
+
+def _unknown_models(text: str, known: list[str]) -> list[str]:
+    """A data family word followed by a variant the data lacks ("Mistral Large"): passed on, never substituted."""
+    return dedupe([m.group(0) for m in _variant_pattern().finditer(text) if model_key(m.group(0)) is None])
+
+
+@cache
+def _variant_pattern() -> re.Pattern[str]:
+    families = sorted({re.sub(r"[-_]?\d+(?:\.\d+)?[Bb]$", "", m.split("-")[0]) for m in _model_names().values()}, key=len, reverse=True)
+    return re.compile(NOT_ALNUM_BEFORE + "(?:" + "|".join(map(re.escape, families)) + r")[\s-]+(?:" + VARIANT_WORDS + r")(?![A-Za-z0-9_])",
+                      re.IGNORECASE)
 
 
 def _bare_size(text: str) -> float | None:

@@ -11,15 +11,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field, SerializeAsAny
 
+from ecocompute.i18n import N_, tr
 from ecocompute.offline import lookups, views
+from ecocompute.offline.opening import opening
 from ecocompute.offline.plan import Plan
 from ecocompute.offline.views import figure
 from ecocompute.prompting import render
 
-FOOTER = ("*Answered by the EcoCompute offline engine: deterministic rules that read the question, call the tools "
+PROTOCOL_TITLES = (N_("Optimize"), N_("Diagnose"), N_("Compare"), N_("Estimate"), N_("Audit"), N_("Current"), N_("Optimised"),
+                   N_("Batch size"), N_("max_num_seqs"), N_("Precision"))  # titles and labels translated where they are rendered
+FOOTER = N_("*Answered by the EcoCompute offline engine: deterministic rules that read the question, call the tools "
           "and fill in the protocol's format. It is not a language model; every number above comes from the tool "
           "results in this conversation or from the question. Use `-m provider:model` for a conversational answer.*")
-ZH_NOTE = "（离线引擎：结构化回答为英文；所有数字均来自本次对话中的工具结果或问题本身。）"
 
 
 class Outcome(BaseModel):
@@ -39,16 +42,16 @@ def answer(plan: Plan, outcomes: list[Outcome], language: str) -> str:
         "OPTIMIZE": _optimize, "DIAGNOSE": _diagnose, "COMPARE": _compare, "ESTIMATE": _estimate, "AUDIT": _audit,
     }[plan.protocol]
     body = builder(plan, outcomes) if any(o.ok for o in outcomes) else _nothing(plan, outcomes)
-    head = [ZH_NOTE, ""] if language == "zh" else []
-    notes = [f"> Note: {n}." for n in plan.notes]
-    errors = [f"> Tool `{o.name}` could not answer: {o.error}" for o in outcomes if not o.ok]
-    parts = head + notes + errors + ([""] if notes or errors else []) + [body.rstrip()]
+    first = opening(plan, outcomes)
+    notes = [tr("> Note: {note}.", note=n) for n in plan.notes]
+    errors = [tr("> Tool `{name}` could not answer: {error}", name=o.name, error=o.error) for o in outcomes if not o.ok]
+    parts = first + ([""] if first else []) + notes + errors + ([""] if notes or errors else []) + [body.rstrip()]
     return "\n".join(parts).strip() + "\n"
 
 
 def _tail(plan: Plan, extra: list[str] | None = None) -> dict[str, Any]:
     assumptions = list(dict.fromkeys(plan.assumptions + (extra or [])))
-    return {"assumptions": [a.rstrip(".") for a in assumptions], "footer": FOOTER}
+    return {"assumptions": [a.rstrip(".") for a in assumptions], "footer": tr(FOOTER)}
 
 
 def _first(outcomes: list[Outcome], name: str) -> Outcome | None:
@@ -56,14 +59,14 @@ def _first(outcomes: list[Outcome], name: str) -> Outcome | None:
 
 
 def _nothing(plan: Plan, outcomes: list[Outcome]) -> str:
-    lines = [f"## {plan.protocol.title()}", "", "No tool returned data for this question, so there is no measured answer to give."]
+    lines = [f"## {tr(plan.protocol.title())}", "", tr("No tool returned data for this question, so there is no measured answer to give.")]
     tail = _tail(plan)
     if any(not o.ok for o in outcomes):
-        lines += ["", ("The input above is not valid or not covered by the data: correct it (the tool's message lists "
-                       "what is covered) and ask again. No default was used for any figure.")]
+        lines += ["", tr("The input above is not valid or not covered by the data: correct it (the tool's message lists "
+                        "what is covered) and ask again. No default was used for any figure.")]
     elif tail["assumptions"]:
-        lines += ["", "**Assumptions:** " + "; ".join(tail["assumptions"]) + "."]
-    return "\n".join(lines + ["", "---", FOOTER])
+        lines += ["", tr("**Assumptions:**") + " " + "; ".join(tail["assumptions"]) + "."]
+    return "\n".join(lines + ["", "---", tr(FOOTER)])
 
 
 def _optimize(plan: Plan, outcomes: list[Outcome]) -> str:
@@ -111,7 +114,7 @@ def _compare(plan: Plan, outcomes: list[Outcome]) -> str:
         elif o.ok and o.name == "lookup_measurement":
             parts.append(views.regime_rows_markdown(o.data))
     if side_by_side:
-        parts += ["## Recommendation", views.CROSS_REGIME]
+        parts += ["## " + tr("Recommendation"), views.CROSS_REGIME]
     tail = _tail(plan)
     return "\n\n".join(p.rstrip() for p in parts) + "\n" + views.tail_markdown(tail)
 

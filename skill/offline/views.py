@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecocompute.i18n import tr
 from ecocompute.prompting import format_number, format_pct
 from ecocompute.tools.engines import engine as engine_of
 
@@ -173,7 +174,7 @@ def _paradoxes(table: dict[str, Any]) -> list[str]:
 
 def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: list[str]) -> str:
     groups = [g for g in data.get("groups", []) if len({e["row"]["gpu"] for e in g["entries"]} & set(asked)) >= min(2, len(asked))]
-    lines = [f"## Comparison: {data['model']} across {', '.join(asked)}", ""]
+    lines = [tr("## Comparison: {model} across {gpus}", model=data["model"], gpus=", ".join(asked)), ""]
     recs = []
     for g in groups[:4]:
         entries = [e for e in g["entries"] if e["row"]["gpu"] in asked]
@@ -191,15 +192,15 @@ def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: lis
         recs.append(f"{head} {label(g['precision'])} batch {g['batch_size']}: lowest energy per token on {best['gpu']} "
                     f"({best['num_gpus']} GPUs, {format_number(best['energy_j_per_1k_tok'])} J per 1k tokens, {best['row_id']}).")
     if not groups:
-        lines += ["No group of comparable rows (same dataset, engine, energy basis, precision and batch) holds these GPUs.", ""]
-    lines += ["## Recommendation", ""] + [f"- {r}" for r in recs or ["No measured comparison; see the rows that are not comparable."]]
+        lines += [tr("No group of comparable rows (same dataset, engine, energy basis, precision and batch) holds these GPUs."), ""]
+    lines += ["## " + tr("Recommendation"), ""] + [f"- {r}" for r in recs or [tr("No measured comparison; see the rows that are not comparable.")]]
     warn = data.get("warnings", []) + [n for n in data.get("not_comparable", []) if n.split(" ")[0] in asked][:6]
-    lines += ["", "## Paradox Warnings", ""] + [f"- {w}" for w in warn or ["None for this comparison."]]
+    lines += ["", "## " + tr("Paradox Warnings"), ""] + [f"- {w}" for w in warn or [tr("None for this comparison.")]]
     return "\n".join(lines)
 
 
 def cross_regime_heading(model: str, gpus: list[str]) -> str:
-    return f"## Comparison: {model} on {', '.join(gpus)} (different regimes)"
+    return tr("## Comparison: {model} on {gpus} (different regimes)", model=model, gpus=", ".join(gpus))
 
 
 def regime_rows_markdown(data: dict[str, Any]) -> str:
@@ -257,12 +258,13 @@ def _scenario(name: str, c: dict[str, Any], regimes: dict[str, str]) -> dict[str
 def tail_markdown(tail: dict[str, Any]) -> str:
     out = ""
     if tail["assumptions"]:
-        out += "\n**Assumptions:** " + "; ".join(tail["assumptions"]) + ".\n"
+        out += "\n" + tr("**Assumptions:**") + " " + "; ".join(tail["assumptions"]) + ".\n"
     return out + "\n---\n" + tail["footer"] + "\n"
 
 
 def diagnose_context(diag: dict[str, Any], comp: dict[str, Any] | None, symptoms: list[str]) -> dict[str, Any]:
-    findings = diag.get("findings", [])
+    findings = [f for f in diag.get("findings", []) if _fits(f, symptoms)]
+    diag = {**diag, "primary_pattern": findings[0]["pattern"] if findings else "none"}
     main = findings[0] if findings else None
     precision_of = _row_precisions(comp)
     evidence = _compare_evidence(comp)
@@ -270,9 +272,12 @@ def diagnose_context(diag: dict[str, Any], comp: dict[str, Any] | None, symptoms
         obs = diag["observed"]
         evidence.append(figure(f"Your observed energy per 1k tokens ({obs['formula']})", obs["energy_j_per_1k_tok"], "J",
                                obs["basis"], "diagnose", []))
+    deltas = (main or {}).get("expected_improvement", [])[:6]
     improvement = [figure(_delta_label(d, precision_of), d["pct"], "% energy per token", d["basis"], "diagnose", d["row_ids"])
-                   for d in (main or {}).get("expected_improvement", [])[:6]]
+                   for d in deltas if d.get("pct") is not None and d["pct"] < 0]  # only a reduction is an improvement
     warnings = list(diag.get("warnings", []))
+    warnings += [tr("Not an improvement: {change} changes energy per token by {pct} ({rows})", change=_delta_label(d, precision_of),
+                    pct=format_pct(d["pct"]), rows=", ".join(d["row_ids"])) for d in deltas if d.get("pct") is not None and d["pct"] >= 0]
     warnings += [f"Also matched: {PATTERN_TITLE[f['pattern']]} ({f['confidence']} confidence). {f['explanation']}" for f in findings[1:]]
     ctx = {"symptoms": ", ".join(symptoms) or None,
            "diagnosis": PATTERN_TITLE[diag.get("primary_pattern", "none")],
@@ -297,6 +302,11 @@ FIXES = {
                                 "continuous-batching engine such as vLLM."],
     "power_not_energy": ["Judge configurations by energy per token (power divided by throughput), not by power draw alone."],
 }
+
+
+def _fits(finding: dict[str, Any], symptoms: list[str]) -> bool:
+    """"Lower power mistaken for lower energy" fits only on evidence: measured pairs, or lower power reported."""
+    return finding["pattern"] != "power_not_energy" or finding["confidence"] != "low" or "lower power" in symptoms
 
 
 def _row_precisions(comp: dict[str, Any] | None) -> dict[str, str]:

@@ -11,10 +11,12 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ecocompute.i18n import using
 from ecocompute.messages import Message, Reply, ToolCall
 from ecocompute.offline.parse import Intent, is_follow_up, merge, parse
 from ecocompute.offline.plan import Call, Plan, plan
 from ecocompute.offline.render import Outcome, answer
+from ecocompute.offline.request import not_used
 
 if TYPE_CHECKING:
     from ecocompute.registry import ToolSpec
@@ -32,6 +34,10 @@ class OfflineModel:
     def complete(self, system: str, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
         start = _last_user(messages)
         intent = understand(messages[: start + 1])
+        with using(intent.language):
+            return self._reply(messages, tools, start, intent)
+
+    def _reply(self, messages: Sequence[Message], tools: Sequence[ToolSpec], start: int, intent: Intent) -> Reply:
         the_plan = plan(intent)
         offered = {spec.name: spec for spec in tools}
         outcomes = _outcomes(messages[start + 1:])
@@ -45,6 +51,7 @@ class OfflineModel:
             if retry:
                 return _calls(retry, rounds)
         usable = _latest(outcomes)
+        the_plan.notes += not_used(messages[start].text if start >= 0 else "", intent, [o.arguments for o in outcomes])
         return Reply(text=answer(the_plan, usable, intent.language), stop_reason="end")
 
 
@@ -118,7 +125,9 @@ def _retries(outcomes: list[Outcome]) -> list[Call]:
     used). Invalid values (batch size 0, a negative volume) are never retried: the answer reports the tool's error."""
     out = []
     for o in outcomes:
-        if not o.ok and o.arguments.get("batch_size") is not None and UNMEASURED_BATCH in (o.error or "").lower():
+        unmeasured = not o.ok and UNMEASURED_BATCH in (o.error or "").lower()
+        no_rows = o.ok and o.name == "lookup_measurement" and not o.data.get("rows")  # nearest evidence: the other batch sizes
+        if o.arguments.get("batch_size") is not None and (unmeasured or no_rows):
             out.append(Call(name=o.name, arguments={k: v for k, v in o.arguments.items() if k != "batch_size"}))
     return out
 

@@ -3,16 +3,19 @@ tool calls per turn, Ctrl-C during a model request."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import signal
 import subprocess
 import time
+from types import ModuleType
 
 import pytest
 from hostile_helpers import ECOCOMPUTE, clean_env
 from support.loopback import MODEL, ScriptedServer, anthropic_error, anthropic_reply, openai_reply
 
-from ecocompute import grounding
+from ecocompute import grounding, input_grounding
 from ecocompute.loop import MAX_TOOL_CALLS_PER_TURN, run_agent
 from ecocompute.messages import ModelError
 from ecocompute.offline import extract, lexicon, parse
@@ -25,9 +28,17 @@ KEY = "loopback-test-key"
 LIMIT = 3.0  # seconds; each input below took from 10 s to minutes before (quadratic or cubic matching)
 
 
+def _modules() -> list[ModuleType]:
+    """Every module of the offline reader (new ones join automatically), plus grounding and the name parser."""
+    import ecocompute.offline as offline
+
+    found = [importlib.import_module(f"ecocompute.offline.{m.name}") for m in pkgutil.iter_modules(offline.__path__)]
+    return [*found, grounding, input_grounding, names]
+
+
 def _patterns() -> dict[str, re.Pattern[str]]:
     found: dict[str, re.Pattern[str]] = {}
-    for module in (lexicon, extract, parse, grounding, names):
+    for module in _modules():
         for key, value in vars(module).items():
             items = value if isinstance(value, tuple) else (value,)
             for i, item in enumerate(items):
@@ -39,7 +50,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 PATTERNS = _patterns()
 ADVERSARIAL = [prefix + unit * (6000 // len(unit)) + suffix
-               for prefix, unit, suffix in [("1", " ", "次请求"), ("", "1", ""), ("a", "1", ""), ("", "a-", "1")]]
+               for prefix, unit, suffix in [("1", " ", "次请求"), ("", "1", ""), ("a", "1", ""), ("", "a-", "1"),
+                                            ("", "1,", ""), ("", "1.", ""), ("5", " ", "tokens x")]]
 # CPU time of this process, not wall time: other processes on a loaded CI machine do not count.
 cpu = time.process_time
 

@@ -1,0 +1,41 @@
+"""estimate_cost volumes and periods: any stated volume, per-day / per-year / per-request figures, one-off totals,
+and the saving of a named switch. Expectations are relations between tool results, never typed-in figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecocompute.tools.errors import ToolInputError
+from ecocompute.tools.estimate import estimate_cost
+
+BASE = {"gpu": "a800", "model": "Mistral-7B", "precision": "fp16", "tokens_per_request": 200}
+
+
+def test_a_token_volume_is_the_same_estimate_as_the_request_volume_it_implies() -> None:
+    by_tokens = estimate_cost(**BASE, tokens_per_day=2_000_000)
+    by_requests = estimate_cost(**BASE, requests_per_day=10_000)
+    assert by_tokens.current.kwh_per_month == by_requests.current.kwh_per_month
+
+
+def test_per_year_and_per_day_come_from_the_monthly_figures() -> None:
+    est = estimate_cost(**BASE, requests_per_year=12_000_000).current
+    assert est.kwh_per_month is not None and est.kwh_per_year == pytest.approx(est.kwh_per_month * 12, rel=1e-3)
+    assert est.kwh_per_day == pytest.approx(est.kwh_per_month / 30, rel=1e-3)
+    assert est.g_co2_per_request is not None and est.g_co2_per_request > 0
+
+
+def test_a_one_off_job_gets_totals_not_monthly_figures() -> None:
+    result = estimate_cost(**BASE, requests_total=50_000)
+    monthly = estimate_cost(**BASE, requests_per_month=50_000)
+    assert result.inputs["period"] == "total" and result.current.kwh_per_month is None
+    assert result.current.kwh_total == monthly.current.kwh_per_month
+
+
+def test_exactly_one_volume() -> None:
+    with pytest.raises(ToolInputError, match="exactly one volume"):
+        estimate_cost(**BASE, requests_per_day=1000, tokens_per_month=10_000)
+
+
+def test_the_named_switch_is_compared_not_the_recommendation() -> None:
+    result = estimate_cost(**{**BASE, "precision": "int8_default"}, requests_per_month=1_000_000, target_precision="fp16")
+    assert result.optimised is not None and result.optimised.precision == "fp16" and result.current.precision == "int8_default"

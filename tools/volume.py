@@ -1,0 +1,55 @@
+"""Volumes and periods for `estimate_cost`: any stated volume becomes requests per month (or a one-off total),
+and a configuration's monthly figures are also given per day, per year, per request and for a one-off job.
+
+requests per month = requests per day x 30 = requests per year / 12 = tokens per period / tokens per request
+per day = per month / 30; per year = per month x 12; g CO2 per request = J per request x PUE / 3.6e6 x g CO2 per kWh
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecocompute.tools.errors import ToolInputError, conflicting, missing
+
+DAYS_PER_MONTH = 30
+MONTHS_PER_YEAR = 12
+FORMULA = ("requests_per_month = requests_per_day x 30 = requests_per_year / 12 = tokens_per_period / tokens_per_request; "
+           "per_day = per_month / 30; per_year = per_month x 12; g_co2_per_request = energy_per_request_J x PUE / 3.6e6 x grid_gco2_per_kwh")
+VOLUME_ARGS = ("requests_per_month", "requests_per_day", "requests_per_year", "requests_total",
+               "tokens_per_day", "tokens_per_month", "tokens_per_year", "tokens_total")
+_TO_MONTH = {"per_day": DAYS_PER_MONTH, "per_month": 1.0, "per_year": 1 / MONTHS_PER_YEAR, "total": 1.0}
+
+
+def monthly_requests(volumes: dict[str, float | None], tokens_per_request: float) -> tuple[float, bool]:
+    """(requests per month, or the job's requests when `total`; whether the volume is a one-off total)."""
+    given = {k: v for k, v in volumes.items() if v is not None}
+    if not given:
+        raise missing("Give exactly one volume: " + ", ".join(VOLUME_ARGS) + ".", *VOLUME_ARGS)
+    if len(given) > 1:
+        raise conflicting("Give exactly one volume, not " + " and ".join(given) + ".", *given)
+    name, amount = next(iter(given.items()))
+    if amount <= 0:
+        raise ToolInputError(f"{name} must be greater than 0 (got {amount:g}).")
+    noun, _, period = name.partition("_")
+    period = period.removeprefix("per_") if period != "total" else "total"
+    requests = amount / tokens_per_request if noun == "tokens" else amount
+    return requests * _TO_MONTH["total" if period == "total" else f"per_{period}"], period == "total"
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else float(f"{x:.4g}")
+
+
+def periods(config: dict[str, Any], one_off: bool, pue: float, grid: float | None) -> dict[str, float | None]:
+    """Per-day, per-year and per-request figures of one configuration's monthly figures (or its one-off totals)."""
+    per_req = config.get("energy_j_per_request")
+    out: dict[str, float | None] = {
+        "g_co2_per_request": _r(per_req * pue / 3.6e6 * grid) if per_req is not None and grid is not None else None}
+    for key in ("kwh", "cost_usd", "kg_co2"):
+        month = config.get(f"{key}_per_month")
+        if one_off:
+            out[f"{key}_total"] = month
+            continue
+        out[f"{key}_per_day"] = _r(month / DAYS_PER_MONTH) if month is not None else None
+        out[f"{key}_per_year"] = _r(month * MONTHS_PER_YEAR) if month is not None else None
+    return out
