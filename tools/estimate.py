@@ -140,13 +140,16 @@ def estimate_cost(
               "period": "total" if one_off else "month",
               "region": region, "grid_basis": grid_basis, "usd_per_kwh": price, "grid_gco2_per_kwh": grid, "pue": factor,
               "deployment": deployment, "price_source": place.price_source, "grid_source": place.grid_source}
-    assumptions, warnings = _assumptions(precision, batch_size, assumed_tokens, place, pue, deployment)
+    by_tokens = vol.counted_in_tokens(volumes)
+    assumptions, warnings = _assumptions(precision, batch_size, assumed_tokens, by_tokens, place, pue, deployment)
     if price is None:
         warnings.append(f"No electricity price for {place.name} in the data, so no cost: the cost needs a price, "
                         "give usd_per_kwh.")
     if grid is None:
         warnings.append(f"No grid intensity for {place.name} in the data; give grid_gco2_per_kwh for CO2.")
-    args = (monthly, None if assumed_tokens else tokens_per_request, price, grid, factor)
+    # A token volume fixes the energy (tokens x energy per token); tokens per request then only counts requests,
+    # so a serving row's measured per-request energy (at its own output length) must not be used.
+    args = (monthly, None if assumed_tokens and not by_tokens else tokens_per_request, price, grid, factor)
     current = _estimate(q, q.precision, batch_size, *args)
     assumptions = _token_note(assumptions, current)
     optimised, savings = _optimised(q, use_case, current, args, warnings, _target(target_precision, target_batch_size))
@@ -169,7 +172,7 @@ def _with_periods(c: ConfigEstimate, one_off: bool, pue: float, grid: float | No
     return c.model_copy(update=extra)
 
 
-def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: bool, place: GridUsed,
+def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: bool, by_tokens: bool, place: GridUsed,
                  pue: float | None, deployment: str) -> tuple[list[str], list[str]]:
     out = []
     if precision is None:
@@ -177,7 +180,8 @@ def _assumptions(precision: str | None, batch_size: int | None, assumed_tokens: 
     if batch_size is None:
         out.append("Batch size not given: batch 1 assumed (the smallest measured max_num_seqs for vLLM).")
     if assumed_tokens:
-        out.append(f"{DEFAULT_TOKENS} generated tokens per request (default).")
+        out.append(f"{DEFAULT_TOKENS} generated tokens per request (default)"
+                   + ("; it only counts requests: the energy follows the stated token volume." if by_tokens else "."))
     if pue is None:
         out.append(f"PUE default for {deployment}.")
     if place.kind == "default":

@@ -20,6 +20,11 @@ VOLUME_ARGS = ("requests_per_month", "requests_per_day", "requests_per_year", "r
 _TO_MONTH = {"per_day": DAYS_PER_MONTH, "per_month": 1.0, "per_year": 1 / MONTHS_PER_YEAR, "total": 1.0}
 
 
+def counted_in_tokens(volumes: dict[str, float | None]) -> bool:
+    """Whether the stated volume counts generated tokens (then the energy follows the tokens, not a request count)."""
+    return any(v is not None for k, v in volumes.items() if k.startswith("tokens_"))
+
+
 def monthly_requests(volumes: dict[str, float | None], tokens_per_request: float) -> tuple[float, bool]:
     """(requests per month, or the job's requests when `total`; whether the volume is a one-off total)."""
     given = {k: v for k, v in volumes.items() if v is not None}

@@ -17,6 +17,19 @@ def test_a_token_volume_is_the_same_estimate_as_the_request_volume_it_implies() 
     assert by_tokens.current.kwh_per_month == by_requests.current.kwh_per_month
 
 
+@pytest.mark.parametrize("where", [
+    {"gpu": "h100", "model": "Llama-3.1-8B", "engine": "vllm"},  # serving: rows hold a measured energy per request
+    {"gpu": "a800", "model": "Mistral-7B"},  # transformers: energy per token only
+])
+def test_a_token_volume_without_tokens_per_request_follows_the_tokens(where: dict[str, str]) -> None:
+    """Whatever tokens per request is assumed to count requests, the energy is tokens x energy per token."""
+    result = estimate_cost(**where, tokens_per_day=3_000_000)
+    est, pue = result.current, result.inputs["pue"]
+    per_token = est.energy_j_per_1k_tok
+    assert est.energy_j_per_request_basis == "derived" and per_token is not None and est.kwh_per_month is not None
+    assert est.kwh_per_month == pytest.approx(3_000_000 * 30 * per_token / 1000 * pue / 3.6e6, rel=2e-3)
+
+
 def test_per_year_and_per_day_come_from_the_monthly_figures() -> None:
     est = estimate_cost(**BASE, requests_per_year=12_000_000).current
     assert est.kwh_per_month is not None and est.kwh_per_year == pytest.approx(est.kwh_per_month * 12, rel=1e-3)
