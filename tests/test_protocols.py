@@ -13,26 +13,29 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "skill" / "protocols.py"
 # Generated from the table (and checked against it below) or recorded: not places where text is written.
 GENERATED = ("skill/SKILL.md", "tests/snapshots/", "evals/cassettes/", "tests/cassettes/", "benchmarks/RESULTS.md")
-# The offline engine's output templates and views still write their headings: they are being rewritten
-# for i18n on another branch (i15); they read the table once that lands (env global `protocols`).
-PENDING = ("prompts/format_", "skill/offline/views.py", "skill/offline/render.py",
-           # i15's Chinese-answer checks forbid the English headings by name; a grader option that reads
-           # them from the table (e.g. `forbid_untranslated_headings`) replaces these patterns next.
-           "evals/scenarios/ask_audit_stack.yaml", "evals/scenarios/ask_chinese.yaml",
-           "evals/scenarios/ask_diagnose.yaml", "tests/offline/test_i18n.py")
+# Files allowed to write protocol text until they read the table: none left (templates, offline views and
+# the scenarios' language checks now read it: `protocols.X.sections`, `forbid_untranslated_headings`).
+PENDING: tuple[str, ...] = ()
 # The held-out questions were written before the engine changed and are never edited to fit (issue 15).
 FROZEN = ("evals/heldout/",)
 SCANNED = ("skill", "tools", "prompts", "references", "evals", "tests", "benchmarks", "docs")
 SUFFIXES = {".py", ".j2", ".md", ".yaml", ".yml", ".txt", ".json"}
 
 
+# A scenario's `sections:` list and a pattern's `section:` pick headings by name; the schema rejects a name
+# that is not a heading of the scenario's protocol in the table, so they are references, not copies.
+HEADING_REFERENCES = re.compile(r"(?m)^\s*sections:.*$|\bsection: [^,}\n]*")
+
+
 def _phrases() -> list[str]:
-    """Every protocol's purpose, when and tip, its headings as written in answers, and multi-word headings."""
+    """Every protocol's purpose, when and tip, its headings as written in answers, multi-word headings, every
+    heading as a quoted string literal (in `tr()`, `_()` or a comparison), and the longer section descriptions."""
     out = []
     for p in PROTOCOLS:
         out += [p.purpose, p.when, p.tip]
         out += [s.markdown for s in p.sections]
         out += [s.heading for s in p.sections if " " in s.heading]
+        out += [f"{q}{s.heading}{q}" for s in p.sections for q in "\"'"]
         out += [s.holds for s in p.sections if len(s.holds) > 20]
     return out
 
@@ -53,8 +56,8 @@ def test_no_protocol_text_is_written_outside_the_table() -> None:
     hits = []
     for path in _files():
         text = path.read_text(encoding="utf-8", errors="replace")
-        if path.parent.name == "scenarios":  # a scenario's `sections:` picks headings; the schema checks them
-            text = re.sub(r"(?m)^\s*sections:.*$", "", text)
+        if path.parent.name == "scenarios":
+            text = HEADING_REFERENCES.sub("", text)
         hits += [f"{path.relative_to(ROOT)}: {phrase!r}" for phrase in phrases if phrase in text]
     assert not hits, hits
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ecocompute import i18n, protocols
 from ecocompute.evalkit.schema import AnyOf, Expect, NumberRef, Pattern, RangeRef, Scope, ToolExpectation
 from ecocompute.evalkit.values import numbers_at, shows, written_numbers
 from ecocompute.messages import ToolCall, Transcript
@@ -30,10 +31,21 @@ class Verdict(BaseModel):
 Grader = Callable[[Transcript, Expect], Verdict]
 
 
-def _text(transcript: Transcript, scope: Scope) -> str:
-    if scope == "final":
-        return transcript.answer
-    return "\n\n".join(m.text for m in transcript.messages if m.role == "assistant" and m.text)
+def _text(transcript: Transcript, scope: Scope, section: str | None = None) -> str:
+    text = transcript.answer if scope == "final" else \
+        "\n\n".join(m.text for m in transcript.messages if m.role == "assistant" and m.text)
+    return text if section is None else section_text(text, section)
+
+
+def section_text(text: str, section: str) -> str:
+    """The lines under the heading `section` (in English or any answer language), up to the next markdown
+    heading, bold label line or rule; empty when the answer has no such heading."""
+    names = {section} | {i18n.translations(language).gettext(section) for language in i18n.LANGUAGES}
+    start = re.search(rf"^\s*#{{1,6}}\s*(?:{'|'.join(map(re.escape, names))})(?!\w)[^\n]*\n?", text, FLAGS)
+    if start is None:
+        return ""
+    end = re.compile(r"^\s*(?:#{1,6}\s|\*\*|---)", re.MULTILINE).search(text, start.end())
+    return text[start.end():end.start() if end else len(text)]
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -93,7 +105,7 @@ def forbidden_tools(transcript: Transcript, expect: Expect) -> Verdict:
 
 def _required_one(transcript: Transcript, item: Pattern | AnyOf) -> str | None:
     patterns = [item.pattern] if isinstance(item, Pattern) else item.any_of
-    text = _text(transcript, item.scope)
+    text = _text(transcript, item.scope, item.section if isinstance(item, Pattern) else None)
     if any(re.search(p, text, FLAGS) for p in patterns):
         return None
     return f"{item.why} (no match for {' | '.join(repr(p) for p in patterns)})"
@@ -111,13 +123,24 @@ def forbidden(transcript: Transcript, expect: Expect) -> Verdict:
     """No forbidden advice appears; the failure quotes the offending text."""
     problems = []
     for item in expect.forbidden:
-        text = _text(transcript, item.scope)
+        text = _text(transcript, item.scope, item.section)
         match = re.search(item.pattern, text, FLAGS)
         if match:
             problems.append(f"{item.why}: \"{_snippet(text, match.start(), match.end())}\"")
     if problems:
         return Verdict(grader="forbidden", passed=False, why="; ".join(problems))
     return Verdict(grader="forbidden", passed=True, why=f"none of {len(expect.forbidden)} forbidden pattern(s)")
+
+
+def untranslated_headings(transcript: Transcript, expect: Expect) -> Verdict:
+    """With `forbid_untranslated_headings`, no heading of the answer is a protocol heading in English."""
+    if not expect.forbid_untranslated_headings:
+        return Verdict(grader="untranslated_headings", passed=True, why="not required by the scenario")
+    english = sorted({h for p in protocols.PROTOCOLS for h in p.headings}, key=len, reverse=True)
+    found = re.findall(rf"^\s*#{{1,6}}\s*((?:{'|'.join(map(re.escape, english))})(?!\w)[^\n]*)", transcript.answer, FLAGS)
+    if found:
+        return Verdict(grader="untranslated_headings", passed=False, why=f"English heading(s): {'; '.join(found)}")
+    return Verdict(grader="untranslated_headings", passed=True, why="no protocol heading left in English")
 
 
 def section_present(text: str, section: str) -> bool:

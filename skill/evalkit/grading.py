@@ -49,6 +49,7 @@ GRADERS: tuple[Grader, ...] = (
     graders.required,
     graders.forbidden,
     graders.sections,
+    graders.untranslated_headings,
     graders.numbers,
     graders.ranges,
     grounding,

@@ -67,11 +67,16 @@ class ToolExpectation(_Strict):
 
 
 class Pattern(_Strict):
-    """A case-insensitive regex and the reason it is required or forbidden."""
+    """A case-insensitive regex and the reason it is required or forbidden.
+
+    `section` limits the search to the lines under one heading of the scenario's protocol (a heading of the
+    protocols table, found as written or translated), up to the next heading or bold label.
+    """
 
     pattern: str
     why: str
     scope: Scope = "final"
+    section: str | None = None
 
     @field_validator("pattern")
     @classmethod
@@ -130,6 +135,8 @@ class Expect(_Strict):
     ranges: list[RangeRef] = Field(default_factory=list)
     grounded: bool = True
     rubric: str | None = None
+    forbid_untranslated_headings: bool = Field(
+        False, description="an answer in another language: no heading is a protocol heading in English (from the table)")
 
 
 class Scenario(_Strict):
@@ -152,7 +159,8 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _sections_are_the_protocols(self) -> Scenario:
         headings = protocols.get(self.protocol).headings
-        unknown = [s for s in self.expect.sections if s.split("|")[0] not in headings]
+        scoped = [p.section for p in self.expect.required + self.expect.forbidden if isinstance(p, Pattern) and p.section]
+        unknown = [s for s in self.expect.sections + scoped if s.split("|")[0] not in headings]
         if unknown:
             raise ValueError(f"sections {unknown} are not headings of {self.protocol.upper()}: {', '.join(headings)}")
         return self

@@ -18,8 +18,8 @@ from ecocompute.offline.plan import Plan
 from ecocompute.offline.views import figure
 from ecocompute.prompting import render
 
-PROTOCOL_TITLES = (N_("Optimize"), N_("Diagnose"), N_("Compare"), N_("Estimate"), N_("Audit"), N_("Current"), N_("Optimised"),
-                   N_("Batch size"), N_("max_num_seqs"), N_("Precision"))  # titles and labels translated where they are rendered
+# Labels translated where they are rendered; protocol titles and headings come from the protocols table.
+LABELS = (N_("Current"), N_("Optimised"), N_("Batch size"), N_("max_num_seqs"), N_("Precision"))
 FOOTER = N_("*Answered by the EcoCompute offline engine: deterministic rules that read the question, call the tools "
           "and fill in the protocol's format. It is not a language model; every number above comes from the tool "
           "results in this conversation or from the question. Use `-m provider:model` for a conversational answer.*")
@@ -114,7 +114,7 @@ def _compare(plan: Plan, outcomes: list[Outcome]) -> str:
         elif o.ok and o.name == "lookup_measurement":
             parts.append(views.regime_rows_markdown(o.data))
     if side_by_side:
-        parts += ["## " + tr("Recommendation"), views.CROSS_REGIME]
+        parts += [views.heading(views.compare_headings()[1]), views.CROSS_REGIME]
     tail = _tail(plan)
     return "\n\n".join(p.rstrip() for p in parts) + "\n" + views.tail_markdown(tail)
 

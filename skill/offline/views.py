@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecocompute import protocols
 from ecocompute.i18n import tr
 from ecocompute.prompting import format_number, format_pct
 from ecocompute.tools.engines import engine as engine_of
@@ -19,6 +20,16 @@ PATTERN_TITLE = {"int8_decomposition": "INT8 mixed-precision decomposition (bits
 CROSS_REGIME = ("These rows come from different engines / regimes (eager transformers vs vLLM serving at steady state). "
                 "They are shown side by side with their regimes, but no ratio or \"cheaper\" is given: the experiments "
                 "differ in engine, batching and energy accounting, so the numbers cannot be compared directly.")
+
+
+def heading(section: protocols.Section, title: str | None = None) -> str:
+    """A section's markdown heading from the protocols table, translated (`title` replaces the text)."""
+    return f"{'#' * section.level} {title or tr(section.heading)}"
+
+
+def compare_headings() -> tuple[protocols.Section, ...]:
+    """COMPARE's sections (comparison, recommendation, paradox warnings) for the answers written here."""
+    return protocols.get("COMPARE").sections
 
 
 def label(precision: str | None) -> str:
@@ -174,7 +185,9 @@ def _paradoxes(table: dict[str, Any]) -> list[str]:
 
 def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: list[str]) -> str:
     groups = [g for g in data.get("groups", []) if len({e["row"]["gpu"] for e in g["entries"]} & set(asked)) >= min(2, len(asked))]
-    lines = [tr("## Comparison: {model} across {gpus}", model=data["model"], gpus=", ".join(asked)), ""]
+    comparison, recommendation, paradoxes = compare_headings()
+    title = tr("{heading}: {model} across {gpus}", heading=tr(comparison.heading), model=data["model"], gpus=", ".join(asked))
+    lines = [heading(comparison, title), ""]
     recs = []
     for g in groups[:4]:
         entries = [e for e in g["entries"] if e["row"]["gpu"] in asked]
@@ -193,14 +206,16 @@ def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: lis
                     f"({best['num_gpus']} GPUs, {format_number(best['energy_j_per_1k_tok'])} J per 1k tokens, {best['row_id']}).")
     if not groups:
         lines += [tr("No group of comparable rows (same dataset, engine, energy basis, precision and batch) holds these GPUs."), ""]
-    lines += ["## " + tr("Recommendation"), ""] + [f"- {r}" for r in recs or [tr("No measured comparison; see the rows that are not comparable.")]]
+    lines += [heading(recommendation), ""] + [f"- {r}" for r in recs or [tr("No measured comparison; see the rows that are not comparable.")]]
     warn = data.get("warnings", []) + [n for n in data.get("not_comparable", []) if n.split(" ")[0] in asked][:6]
-    lines += ["", "## " + tr("Paradox Warnings"), ""] + [f"- {w}" for w in warn or [tr("None for this comparison.")]]
+    lines += ["", heading(paradoxes), ""] + [f"- {w}" for w in warn or [tr("None for this comparison.")]]
     return "\n".join(lines)
 
 
 def cross_regime_heading(model: str, gpus: list[str]) -> str:
-    return tr("## Comparison: {model} on {gpus} (different regimes)", model=model, gpus=", ".join(gpus))
+    comparison = compare_headings()[0]
+    return heading(comparison, tr("{heading}: {model} on {gpus} (different regimes)", heading=tr(comparison.heading),
+                                  model=model, gpus=", ".join(gpus)))
 
 
 def regime_rows_markdown(data: dict[str, Any]) -> str:

@@ -42,7 +42,7 @@ def test_done_when_question_gives_a_grounded_diagnosis(capsys: pytest.CaptureFix
 def test_text_output_shows_answer_chart_and_grounding(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "Compare FP16, NF4 and INT8 for Mistral-7B on the RTX 4090D", "--show-tools"]) == 0
     out = capsys.readouterr().out
-    assert "Comparison" in out and "compare_precisions" in out
+    assert heading("COMPARE") in out and "compare_precisions" in out
     assert "█" in out
     assert "Grounding:" in out and "Every number in the answer is traced" in out
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from transcripts import result_of, transcript_with
 
-from ecocompute import protocols
+from ecocompute import i18n, protocols
 from ecocompute.evalkit import graders
 from ecocompute.evalkit.grading import grade, grounding
-from ecocompute.evalkit.schema import Expect, load_file
+from ecocompute.evalkit.schema import Expect, Pattern, Scenario, load_file
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios"
 QUESTION = "We run Mistral-7B with load_in_8bit=True on an RTX 4090D and energy is high."
@@ -143,3 +143,34 @@ def test_sections_are_headings_not_words_in_prose(int8_transcript) -> None:
     assert not graders.sections(_with_answer(int8_transcript, prose), expect).passed
     headed = f"## {first}\nINT8.\n**{fix}**\nFP16."
     assert graders.sections(_with_answer(int8_transcript, headed), expect).passed
+
+
+def test_an_english_protocol_heading_in_a_translated_answer_fails(int8_transcript) -> None:
+    sections = protocols.get("DIAGNOSE").sections
+    with i18n.using("zh"):
+        translated = "\n".join(f"{s.markdown.split(' ')[0]} {i18n.tr(s.heading)}\n- x" for s in sections)
+    expect = Expect(forbid_untranslated_headings=True)
+    assert graders.untranslated_headings(_with_answer(int8_transcript, translated), expect).passed
+    mixed = translated + f"\n{sections[-1].markdown}\n- x"
+    verdict = graders.untranslated_headings(_with_answer(int8_transcript, mixed), expect)
+    assert not verdict.passed and sections[-1].heading in verdict.why
+    assert graders.untranslated_headings(_with_answer(int8_transcript, mixed), Expect()).passed
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_pattern_scoped_to_a_section_searches_only_under_that_heading(int8_transcript, language: str) -> None:
+    fix, improvement = protocols.get("DIAGNOSE").sections[2:4]
+    with i18n.using(language):
+        title = {s.heading: f"{s.markdown.split(' ')[0]} {i18n.tr(s.heading)}" for s in (fix, improvement)}
+    expect = Expect(forbidden=[Pattern(pattern=r"\+\d", why="a penalty as an improvement", section=improvement.heading)])
+    elsewhere = f"{title[fix.heading]}\n- costs +12% now\n{title[improvement.heading]}\n- -10% energy\n\n**Warning:**\n- +5%\n"
+    assert graders.forbidden(_with_answer(int8_transcript, elsewhere), expect).passed
+    under = f"{title[fix.heading]}\n- x\n{title[improvement.heading]}\n- -10% energy\n- +5% energy\n"
+    assert not graders.forbidden(_with_answer(int8_transcript, under), expect).passed
+
+
+def test_a_section_that_is_not_a_heading_of_the_protocol_is_rejected() -> None:
+    other = protocols.get("ESTIMATE").headings[0]
+    with pytest.raises(ValueError, match="not headings of DIAGNOSE"):
+        Scenario.model_validate({"id": "x", "protocol": "diagnose", "turns": [{"text": "hi"}],
+                                 "expect": {"forbidden": [{"pattern": "x", "why": "y", "section": other}]}})

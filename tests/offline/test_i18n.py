@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 
 from ecocompute.i18n import catalog_path
 from ecocompute.loop import run_agent
+from ecocompute.protocols import PROTOCOLS, get
 from ecocompute.providers.offline import OfflineModel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,8 +22,9 @@ PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)s")
 
 
 def source_messages() -> list[str]:
-    """Every msgid marked in the engine (`tr()`, `N_()`) and in the templates (`_()`)."""
-    found: list[str] = []
+    """Every msgid marked in the engine (`tr()`, `N_()`) and in the templates (`_()`), and the protocols table's
+    titles and headings (translated where they are rendered, e.g. `_(section.heading)`)."""
+    found = [p.name.title() for p in PROTOCOLS] + [h for p in PROTOCOLS for h in p.headings]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Babel warns about f-strings it skips (values, not messages)
         for root, method, keywords in ((ROOT / "skill" / "offline", [("**.py", "python")], {"tr": None, "N_": None}),
@@ -49,22 +51,23 @@ def test_every_message_has_a_chinese_translation_with_the_same_placeholders() ->
 
 def test_an_untranslated_message_is_caught() -> None:
     zh = catalog()
-    zh.pop("Monthly Estimate")
-    assert [m for m in source_messages() if not zh.get(m)] == ["Monthly Estimate"]
+    heading = get("ESTIMATE").headings[0]
+    zh.pop(heading)
+    assert [m for m in source_messages() if not zh.get(m)] == [heading]
 
 
-@pytest.mark.parametrize(("question", "english"), [
-    ("每月 50万 次请求，A800 上跑 Yi-1.5-9B FP16，估算每月电费。", "## Monthly Estimate"),
-    ("在 A800 上部署 Qwen2.5-14B 做在线服务，推荐什么配置？", "## Recommended Configuration"),
-    ("比较 Mistral-7B 在 RTX 4090D 上的各种精度的能耗", "## Recommendation"),
+@pytest.mark.parametrize(("question", "protocol"), [
+    ("每月 50万 次请求，A800 上跑 Yi-1.5-9B FP16，估算每月电费。", "ESTIMATE"),
+    ("在 A800 上部署 Qwen2.5-14B 做在线服务，推荐什么配置？", "OPTIMIZE"),
+    ("比较 Mistral-7B 在 RTX 4090D 上的各种精度的能耗", "COMPARE"),
 ])
-def test_a_chinese_question_gets_chinese_headings_and_assumptions(question: str, english: str) -> None:
+def test_a_chinese_question_gets_chinese_headings_and_assumptions(question: str, protocol: str) -> None:
     answer = run_agent(OfflineModel(), question, system="").answer
     headings = [line for line in answer.splitlines() if line.startswith(("## ", "### "))]
     assert headings and all(re.search(r"[\u4e00-\u9fff]", h) for h in headings), headings
-    assert english not in answer and "**Assumptions:**" not in answer
+    assert not any(s.markdown in answer for s in get(protocol).sections) and "**Assumptions:**" not in answer
 
 
 def test_an_english_question_stays_english() -> None:
     answer = run_agent(OfflineModel(), "Compare precisions for Mistral-7B on the A800.", system="").answer
-    assert "## Recommendation" in answer and not re.search(r"[\u4e00-\u9fff]", answer)
+    assert get("COMPARE").sections[1].markdown in answer and not re.search(r"[\u4e00-\u9fff]", answer)
