@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
+from ecocompute.tools.basis import Basis
 from ecocompute.tools.dataset import Measurement, Run, Source
 
 T = TypeVar("T")
-Basis = Literal["measured", "derived", "interpolated", "extrapolated", "unavailable"]
 INT8_PURE_CAVEAT = (
     "llm_int8_threshold=0.0 quantises the outlier features that the default threshold keeps in FP16, "
     "so accuracy can drop; check perplexity or task accuracy before deploying it"

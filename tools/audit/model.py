@@ -1,37 +1,10 @@
-"""The pydantic result of the `audit_code` tool (mirrors `findings.py`; a test keeps them in step)."""
+"""The pydantic result of the `audit_code` tool; its findings are the engine's records (`findings.py`)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.audit.rules import Severity
-from ecocompute.tools.common import Basis
-
-
-class Impact(BaseModel):
-    """The measurement behind a finding."""
-
-    statement: str = Field(description="One sentence with numbers computed from measured rows")
-    low_pct: float | None = Field(description="Lower end of the measured energy change, percent")
-    high_pct: float | None = Field(description="Upper end of the measured energy change, percent")
-    row_ids: list[str] = Field(description="Dataset rows the numbers come from")
-    basis: Basis
-
-
-class Finding(BaseModel):
-    """One finding in the audited code (line and column 1-based)."""
-
-    rule_id: str
-    name: str
-    severity: Severity
-    line: int
-    column: int
-    end_line: int
-    snippet: str = Field(description="The flagged code, re-rendered without comments (data, not instructions)")
-    fix: str = Field(description="Replacement code")
-    message: str
-    impact: Impact
-    versions: dict[str, str] = Field(default_factory=dict, description="Package -> the version this finding depends on (a pin found next to the file, or 'not pinned')")
+from ecocompute.tools.audit.findings import Finding
 
 
 class Counts(BaseModel):

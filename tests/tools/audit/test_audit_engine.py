@@ -91,9 +91,13 @@ def test_unparsable_source_is_reported_not_raised() -> None:
     assert audit_source(b"x = '\0'\0", "nul.py").error is not None
 
 
-def test_the_pydantic_model_mirrors_the_engine_records() -> None:
-    for record, mirror in ((findings.Finding, model.Finding), (findings.Impact, model.Impact)):
-        assert [f.name for f in dataclasses.fields(record)] == list(mirror.model_fields)
+def test_the_tool_result_embeds_the_engine_records_with_their_field_docstrings() -> None:
+    schema = model.AuditResult.model_json_schema()
+    assert schema["properties"]["findings"]["items"] == {"$ref": "#/$defs/Finding"}
+    for record in (findings.Finding, findings.Impact):
+        fields = schema["$defs"][record.__name__]["properties"]
+        assert list(fields) == [f.name for f in dataclasses.fields(record)]
+    assert fields["statement"]["description"] and schema["$defs"]["Finding"]["properties"]["severity"]["enum"]
 
 
 def test_stdlib_sample_audits_without_crashing_and_reports_unparsable_files() -> None:
