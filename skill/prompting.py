@@ -7,7 +7,7 @@ the templates and reference documents themselves hold none (tests/test_prose_num
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -27,15 +27,6 @@ REFERENCES_PACKAGE = "ecocompute.references"
 REFERENCE_ORDER = ("mechanisms", "decision_guide", "methodology", "hardware", "serving", "data_conflicts")
 KEY_POINTS = re.compile(r"^## Key points\s*$(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
 TABLE_MARKER = re.compile(r"<!-- ecocompute:table (\w+) -->")
-# (title in the prompt, evidence function): the paradox summary, computed, never typed.
-PARADOXES: tuple[tuple[str, Callable[[], evidence.Evidence]], ...] = (
-    ("INT8 paradox", evidence.int8_default_penalty),
-    ("Pure INT8 (`llm_int8_threshold=0.0`)", evidence.int8_pure_effect),
-    ("NF4 on small models", evidence.nf4_small_model_penalty),
-    ("NF4 on larger models", evidence.nf4_large_model_effect),
-    ("Batch size", evidence.batch_size_gain),
-    ("Power is not energy", evidence.power_vs_energy),
-)
 
 
 def format_number(value: object) -> str:
@@ -142,7 +133,7 @@ def coverage(data: Dataset | None = None) -> list[dict[str, Any]]:
 def paradox_summary() -> list[dict[str, Any]]:
     """The headline claims as the evidence functions compute them from paired primary rows."""
     out = []
-    for title, func in PARADOXES:
+    for title, func in evidence.SUMMARY:
         ev = func()
         out.append({"title": title, "claim": ev.claim, "basis": ev.basis, "row_ids": ev.row_ids})
     return out

@@ -1,6 +1,8 @@
-"""The paradox evidence, computed from primary rows (shared by diagnose, audit and the prompt).
+"""The paradoxes, defined and computed in one place: their names and titles, which row shows which
+(`row_paradoxes`, used by the offline answers), and the evidence over the dataset (shared by diagnose,
+audit, the prompt's summary and `read_reference`).
 
-Each function pairs rows within one experiment, energy basis and engine, so every percentage is
+Each evidence function pairs rows within one experiment, energy basis and engine, so every percentage is
 derived from two measured rows; nothing here is a typed-in figure.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -17,6 +20,10 @@ from ecocompute.tools.engines import engine
 from ecocompute.tools.names import model_params_b  # noqa: F401 - part of this module's interface
 
 SMALL_MODEL_MAX_B = 3.0
+NF4_PRECISIONS = ("nf4", "nf4_dq")
+Paradox = Literal["int8", "nf4", "batch", "power"]  # what the measurements contradict (eval scenarios are tagged by it)
+TITLES: dict[Paradox, str] = {"int8": "INT8 paradox", "nf4": "NF4 paradox", "batch": "Batch size",
+                              "power": "Power is not energy"}
 
 
 class Comparison(BaseModel):
@@ -41,6 +48,21 @@ class Evidence(BaseModel):
     basis: Basis
     comparisons: list[Comparison]
     details: str = ""
+
+
+def row_paradoxes(precision: str, energy_pct: float, power_w: float | None, base_power_w: float | None) -> list[Paradox]:
+    """The paradoxes one measured row shows against the FP16/BF16 row of its experiment, given the change in
+    energy per token: default INT8 or NF4 costing more energy, or less power drawn yet more energy used."""
+    if energy_pct <= 0:
+        return []
+    found: list[Paradox] = []
+    if precision == "int8_default":
+        found.append("int8")
+    if precision in NF4_PRECISIONS:
+        found.append("nf4")
+    if power_w and base_power_w and power_w < base_power_w:
+        found.append("power")
+    return found
 
 
 def _pairs(new_prec: str, base_prec: str, keep: Callable[[Measurement], bool]) -> list[Comparison]:
@@ -141,9 +163,21 @@ def power_vs_energy() -> Evidence:
     comps = []
     for m in prim:
         b = fp16.get((m.experiment, m.gpu, m.model, m.batch_size))
-        if (b and m is not b and comparable(m, b) and known(m.power_w) < known(b.power_w)
-                and known(m.energy_j_per_1k_tok) > known(b.energy_j_per_1k_tok)):
+        if not b or m is b or not comparable(m, b):
+            continue
+        pct = pct_change(known(m.energy_j_per_1k_tok), known(b.energy_j_per_1k_tok))
+        if "power" in row_paradoxes(m.precision, pct, m.power_w, b.power_w):
             comps.append(Comparison(gpu=m.gpu, model=f"{m.model} {m.precision}", batch_size=m.batch_size,
-                                    experiment=m.experiment, pct=pct_change(known(m.energy_j_per_1k_tok), known(b.energy_j_per_1k_tok)),
-                                    new_row=m.row_id, base_row=b.row_id))
+                                    experiment=m.experiment, pct=pct, new_row=m.row_id, base_row=b.row_id))
     return _evidence("Lower power than FP16 but more energy per token", comps)
+
+
+# (title, evidence function): the paradox summary the prompt and `read_reference("findings")` carry.
+SUMMARY: tuple[tuple[str, Callable[[], Evidence]], ...] = (
+    (TITLES["int8"], int8_default_penalty),
+    ("Pure INT8 (`llm_int8_threshold=0.0`)", int8_pure_effect),
+    ("NF4 on small models", nf4_small_model_penalty),
+    ("NF4 on larger models", nf4_large_model_effect),
+    (TITLES["batch"], batch_size_gain),
+    (TITLES["power"], power_vs_energy),
+)

@@ -14,9 +14,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ecocompute import protocols
+from ecocompute.tools.evidence import Paradox
 
 Protocol = Literal["optimize", "diagnose", "compare", "estimate", "audit"]
-Paradox = Literal["int8", "nf4", "batch", "power"]
 Regime = Literal["transformers", "serving", "both", "none"]
 Language = Literal["en", "zh"]
 Scope = Literal["final", "all"]

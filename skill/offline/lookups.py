@@ -10,6 +10,7 @@ from typing import Any
 
 from ecocompute.offline.views import CROSS_REGIME, label, regime
 from ecocompute.prompting import format_number
+from ecocompute.tools import evidence
 from ecocompute.tools.engines import engine as engine_of
 
 COVERED_SUFFIX = " measured for the other filters"
@@ -88,14 +89,14 @@ def _recommendation(tables: list[dict[str, Any]]) -> str:
 
 
 def _power_notes(tables: list[dict[str, Any]]) -> list[str]:
-    """Power is not energy: where the lowest-energy row also draws the most power, say so (values from the rows)."""
+    """The power paradox: where the lowest-energy row also draws the most power, say so (values from the rows)."""
     out = []
     for t in tables:
         best = _best(t)
         rows = [r for r in t["rows"] if r["power_w"] is not None and r["energy_j_per_1k_tok"] is not None]
         low = min(rows, key=lambda r: r["power_w"]) if rows else None
         if best and low and best["power_w"] is not None and low is not best and best["power_w"] > low["power_w"]:
-            out.append(f"Power is not energy: {best['label']} draws {format_number(best['power_w'])} W against "
+            out.append(f"{evidence.TITLES['power']}: {best['label']} draws {format_number(best['power_w'])} W against "
                        f"{format_number(low['power_w'])} W at {low['label']}, yet uses the least energy per token "
                        f"({best['row_id']} vs {low['row_id']}): energy = power x time.")
     return out

@@ -7,6 +7,7 @@ from typing import Any
 from ecocompute import protocols
 from ecocompute.i18n import tr
 from ecocompute.prompting import format_number, format_pct
+from ecocompute.tools import evidence
 from ecocompute.tools.engines import engine as engine_of
 
 PRECISION_LABEL = {"fp16": "FP16", "bf16": "BF16", "fp8": "FP8", "fp32": "FP32", "nf4": "NF4", "nf4_dq": "NF4 + double quant",
@@ -164,23 +165,29 @@ def _compare_recommendation(data: dict[str, Any]) -> str:
 
 
 def _paradoxes(table: dict[str, Any]) -> list[str]:
+    """A sentence per paradox a row of the table shows against its FP16/BF16 row (`evidence.row_paradoxes`)."""
     out = []
     base = next((r["measured"] for r in table["rows"] if r["precision"] in ("fp16", "bf16") and r.get("measured")), None)
     for r in _measured(table):
         delta = (r.get("delta_energy_vs_baseline") or {}).get("pct")
-        m = r["measured"]
         if delta is None or base is None:
             continue
-        if r["precision"] == "int8_default" and delta > 0:
-            out.append(f"INT8 paradox: {label('int8_default')} uses {format_pct(delta)} energy per token vs "
-                       f"{label(base['precision'])} ({m['row_id']} vs {base['row_id']}): {r.get('quality_caveat') or 'mixed-precision decomposition'}.")
-        if r["precision"] in ("nf4", "nf4_dq") and delta > 0:
-            out.append(f"NF4 paradox: {label(r['precision'])} uses {format_pct(delta)} energy per token vs {label(base['precision'])} "
-                       f"on this model ({m['row_id']} vs {base['row_id']}).")
-        if m.get("power_w") and base.get("power_w") and m["power_w"] < base["power_w"] and delta > 0:
-            out.append(f"Power is not energy: {label(r['precision'])} draws {format_number(m['power_w'])} W vs "
-                       f"{format_number(base['power_w'])} W yet uses {format_pct(delta)} energy per token ({m['row_id']}).")
+        m = r["measured"]
+        out += [f"{evidence.TITLES[kind]}: {_paradox_text(kind, r, base, delta)}"
+                for kind in evidence.row_paradoxes(r["precision"], delta, m.get("power_w"), base.get("power_w"))]
     return out
+
+
+def _paradox_text(kind: evidence.Paradox, row: dict[str, Any], base: dict[str, Any], delta: float) -> str:
+    m, prec = row["measured"], label(row["precision"])
+    if kind == "int8":
+        return (f"{prec} uses {format_pct(delta)} energy per token vs {label(base['precision'])} ({m['row_id']} vs "
+                f"{base['row_id']}): {row.get('quality_caveat') or 'mixed-precision decomposition'}.")
+    if kind == "nf4":
+        return (f"{prec} uses {format_pct(delta)} energy per token vs {label(base['precision'])} on this model "
+                f"({m['row_id']} vs {base['row_id']}).")
+    return (f"{prec} draws {format_number(m['power_w'])} W vs {format_number(base['power_w'])} W yet uses "
+            f"{format_pct(delta)} energy per token ({m['row_id']}).")
 
 
 def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: list[str]) -> str:

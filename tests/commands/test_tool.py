@@ -3,11 +3,12 @@ import json
 import pytest
 
 from ecocompute.cli import main
+from ecocompute.examples import EXAMPLES
 from ecocompute.registry import run_tool
 
 
 def test_tool_prints_the_registry_json(capsys):
-    args = {"gpu": "rtx4090d", "model": "Mistral-7B"}
+    args = EXAMPLES["lookup_measurement"]
     assert main(["tool", "lookup_measurement", "--args", json.dumps(args)]) == 0
     assert json.loads(capsys.readouterr().out) == run_tool("lookup_measurement", args).content
 

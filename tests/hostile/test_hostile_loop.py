@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from hostile_helpers import run_cli
 
+from ecocompute.examples import EXAMPLES
 from ecocompute.loop import run_agent
 from ecocompute.messages import ModelError, Reply, ToolCall
 from ecocompute.providers.scripted import ScriptedModel, step
 
-LOOKUP = ("lookup_measurement", {"gpu": "rtx4090d", "model": "Mistral-7B"})
+LOOKUP = ("lookup_measurement", EXAMPLES["lookup_measurement"])
 
 
 def _forever(n: int = 50) -> list[Reply]:

@@ -17,20 +17,15 @@ from hostile_helpers import run_cli
 from mcp import Client
 from pydantic import BaseModel
 
+from ecocompute.examples import EXAMPLES
 from ecocompute.mcp_server import build_server
 from ecocompute.registry import TOOLS, ToolSpec, non_finite, run_tool
 from ecocompute.tools.names import params_from_name
 
 SIZES = ["0b", "0m", "foo-0b", "Foo-0.0B", "bar-0m", "x-" + "1" * 400 + "b", "y-" + "9" * 400 + "m", "0_0b",
          "1e999b", "model-" + "1" * 5000 + "b"]
-SIZED_TOOLS = {
-    "estimate_cost": {"gpu": "rtx4090d", "requests_per_month": 1000},
-    "recommend_config": {"gpu": "rtx4090d"},
-    "diagnose": {"gpu": "rtx4090d", "precision": "nf4"},
-    "lookup_measurement": {"gpu": "rtx4090d"},
-    "compare_precisions": {"gpu": "rtx4090d"},
-    "compare_gpus": {},
-}
+# Every tool that takes a model, with its example arguments (skill/examples.py) and the model left to the test.
+SIZED_TOOLS = {name: {k: v for k, v in args.items() if k != "model"} for name, args in EXAMPLES.items() if "model" in args}
 
 
 @pytest.mark.parametrize("token", SIZES)

@@ -56,3 +56,23 @@ def test_lower_power_is_not_lower_energy():
     for c in ev.comparisons:
         assert ROWS[c.new_row].power_w < ROWS[c.base_row].power_w
         assert ROWS[c.new_row].energy_j_per_1k_tok > ROWS[c.base_row].energy_j_per_1k_tok
+
+
+def test_the_paradoxes_a_row_shows_follow_from_its_pair():
+    for ev, kind in ((evidence.int8_default_penalty(), "int8"), (evidence.power_vs_energy(), "power")):
+        assert ev.comparisons
+        for c in ev.comparisons:
+            new, base = ROWS[c.new_row], ROWS[c.base_row]
+            assert kind in evidence.row_paradoxes(new.precision, c.pct, new.power_w, base.power_w)
+    for c in evidence.nf4_large_model_effect().comparisons:
+        new, base = ROWS[c.new_row], ROWS[c.base_row]
+        assert ("nf4" in evidence.row_paradoxes(new.precision, c.pct, new.power_w, base.power_w)) == (c.pct > 0)
+    assert evidence.row_paradoxes("int8_default", -1.0, 1.0, 2.0) == []
+
+
+def test_every_paradox_has_a_title_and_the_summary_uses_them():
+    from typing import get_args
+
+    assert set(evidence.TITLES) == set(get_args(evidence.Paradox))
+    titles = [title for title, _ in evidence.SUMMARY]
+    assert {evidence.TITLES["int8"], evidence.TITLES["batch"], evidence.TITLES["power"]} <= set(titles)
