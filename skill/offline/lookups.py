@@ -1,14 +1,16 @@
 """Template contexts for `lookup_measurement` answers: the measured rows asked for, grouped per experiment.
 
-Like `views`, this only selects, groups and labels values from tool results; it computes nothing. A
-lookup that matched no row becomes a "not measured" sentence with what the tool says is covered.
+Like the other views (`*_view.py`), this only selects, groups and labels values from tool results; it
+computes nothing. A lookup that matched no row becomes a "not measured" sentence with what the tool says
+is covered.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ecocompute.offline.views import CROSS_REGIME, label, regime
+from ecocompute.offline.compare_view import CROSS_REGIME
+from ecocompute.offline.labels import label, regime
 from ecocompute.prompting import format_number
 from ecocompute.tools import evidence
 from ecocompute.tools.engines import engine as engine_of

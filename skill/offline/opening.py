@@ -10,7 +10,7 @@ from typing import Any
 
 from ecocompute.i18n import N_, tr
 from ecocompute.offline.plan import Plan
-from ecocompute.offline.views import label
+from ecocompute.offline.labels import label
 from ecocompute.prompting import format_number, format_pct
 
 ROW_FIELD = {"J/1k tok": ("energy_j_per_1k_tok", N_("J per 1k tokens")), "tok/s": ("throughput_tok_s", N_("tok/s")),

@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel, Field, SerializeAsAny
 
 from ecocompute.i18n import N_, tr
-from ecocompute.offline import lookups, views
+from ecocompute.offline import audit_view, compare_view, diagnose_view, estimate_view, lookups, optimize_view
+from ecocompute.offline.labels import compare_headings, heading, label, tail_markdown
 from ecocompute.offline.opening import opening
 from ecocompute.offline.plan import Plan
-from ecocompute.offline.views import figure
 from ecocompute.prompting import render
 
 # Labels translated where they are rendered; protocol titles and headings come from the protocols table.
@@ -73,11 +73,11 @@ def _optimize(plan: Plan, outcomes: list[Outcome]) -> str:
     rec = _first(outcomes, "recommend_config")
     if rec is None:
         return _nothing(plan, outcomes)
-    ctx = views.optimize_context(rec.data, rec.arguments, _first(outcomes, "lookup_measurement"), plan.num_gpus)
+    ctx = optimize_view.optimize_context(rec.data, rec.arguments, _first(outcomes, "lookup_measurement"), plan.num_gpus)
     asked = plan.precisions[0] if plan.precisions else None
     if asked and rec.data.get("precision") and asked != rec.data["precision"]:
-        ctx["warnings"].insert(0, f"Your plan names {views.label(asked)}; the measured data points to "
-                                  f"{views.label(rec.data['precision'])} instead (see Why).")
+        ctx["warnings"].insert(0, f"Your plan names {label(asked)}; the measured data points to "
+                                  f"{label(rec.data['precision'])} instead (see Why).")
     return render("format_optimize.md.j2", **ctx, **_tail(plan))
 
 
@@ -86,7 +86,7 @@ def _diagnose(plan: Plan, outcomes: list[Outcome]) -> str:
     comp = _first(outcomes, "compare_precisions")
     if diag is None:
         return _nothing(plan, outcomes)
-    ctx = views.diagnose_context(diag.data, comp.data if comp else None, plan.symptoms)
+    ctx = diagnose_view.diagnose_context(diag.data, comp.data if comp else None, plan.symptoms)
     return render("format_diagnose.md.j2", **ctx, **_tail(plan))
 
 
@@ -103,20 +103,20 @@ def _compare(plan: Plan, outcomes: list[Outcome]) -> str:
     side_by_side = [o for o in outcomes if o.ok and o.name == "lookup_measurement"]
     if side_by_side:
         model = side_by_side[0].data.get("query", {}).get("model") or side_by_side[0].arguments.get("model", "")
-        parts.append(views.cross_regime_heading(model, plan.gpus))
+        parts.append(compare_view.cross_regime_heading(model, plan.gpus))
     for o in outcomes:
         if o.ok and o.name == "compare_precisions":
-            ctx = views.compare_context(o.data)
-            parts.append(render("format_compare.md.j2", **ctx, not_measured=views.absent_precisions(o.data, plan.precisions),
+            ctx = compare_view.compare_context(o.data)
+            parts.append(render("format_compare.md.j2", **ctx, not_measured=compare_view.absent_precisions(o.data, plan.precisions),
                                 assumptions=[], footer=None))
         elif o.ok and o.name == "compare_gpus":
-            parts.append(views.compare_gpus_markdown(o.data, o.arguments, plan.gpus))
+            parts.append(compare_view.compare_gpus_markdown(o.data, o.arguments, plan.gpus))
         elif o.ok and o.name == "lookup_measurement":
-            parts.append(views.regime_rows_markdown(o.data))
+            parts.append(compare_view.regime_rows_markdown(o.data))
     if side_by_side:
-        parts += [views.heading(views.compare_headings()[1]), views.CROSS_REGIME]
+        parts += [heading(compare_headings()[1]), compare_view.CROSS_REGIME]
     tail = _tail(plan)
-    return "\n\n".join(p.rstrip() for p in parts) + "\n" + views.tail_markdown(tail)
+    return "\n\n".join(p.rstrip() for p in parts) + "\n" + tail_markdown(tail)
 
 
 def _estimate(plan: Plan, outcomes: list[Outcome]) -> str:
@@ -124,7 +124,7 @@ def _estimate(plan: Plan, outcomes: list[Outcome]) -> str:
     if est is None:
         return _nothing(plan, outcomes)
     rows = [r for o in outcomes if o.ok and o.name == "lookup_measurement" for r in o.data.get("rows", [])]
-    ctx, tool_assumptions = views.estimate_context(est.data, rows, plan.claimed_j_per_request)
+    ctx, tool_assumptions = estimate_view.estimate_context(est.data, rows, plan.claimed_j_per_request)
     return render("format_estimate.md.j2", **ctx, **_tail(plan, tool_assumptions))
 
 
@@ -132,7 +132,7 @@ def _audit(plan: Plan, outcomes: list[Outcome]) -> str:
     aud = _first(outcomes, "audit_code")
     if aud is None:
         return _nothing(plan, outcomes)
-    return render("format_audit.md.j2", **views.audit_context(aud.data, aud.arguments), **_tail(plan))
+    return render("format_audit.md.j2", **audit_view.audit_context(aud.data, aud.arguments), **_tail(plan))
 
 
-__all__ = ["FOOTER", "Outcome", "answer", "figure"]
+__all__ = ["FOOTER", "Outcome", "answer"]
