@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ecocompute.grounding import Mention, extract_numbers
+from ecocompute.number_mentions import Mention, extract_numbers
 from ecocompute.messages import Transcript
 
 InputStatus = Literal["used", "named", "dropped", "skipped"]

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 # Layers above the tools: a module in tools/ importing one of these would invert the layering.
 UPPER = ("registry", "schemas", "loop", "providers", "offline", "commands", "evalkit", "cli", "mcp_server",
-         "prompting", "protocols", "grounding", "messages")
+         "prompting", "protocols", "grounding", "number_mentions", "number_sources", "messages")
 
 
 def test_every_folder_in_the_package_table_exists() -> None:

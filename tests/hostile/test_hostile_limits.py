@@ -15,7 +15,7 @@ import pytest
 from hostile_helpers import ECOCOMPUTE, clean_env
 from support.loopback import MODEL, ScriptedServer, anthropic_error, anthropic_reply, openai_reply
 
-from ecocompute import grounding, input_grounding
+from ecocompute import grounding, input_grounding, number_mentions, number_sources
 from ecocompute.loop import MAX_TOOL_CALLS_PER_TURN, run_agent
 from ecocompute.messages import ModelError
 from ecocompute.offline import extract, lexicon, parse
@@ -29,11 +29,12 @@ LIMIT = 3.0  # seconds; each input below took from 10 s to minutes before (quadr
 
 
 def _modules() -> list[ModuleType]:
-    """Every module of the offline reader (new ones join automatically), plus grounding and the name parser."""
+    """Every module of the offline reader (new ones join automatically), plus grounding (with how it reads
+    numbers and where it finds them) and the name parser."""
     import ecocompute.offline as offline
 
     found = [importlib.import_module(f"ecocompute.offline.{m.name}") for m in pkgutil.iter_modules(offline.__path__)]
-    return [*found, grounding, input_grounding, names]
+    return [*found, grounding, number_mentions, number_sources, input_grounding, names]
 
 
 def _patterns() -> dict[str, re.Pattern[str]]:
