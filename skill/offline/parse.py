@@ -1,30 +1,25 @@
 """Read a question (English or Chinese) into an `Intent`: protocol, configuration, volume, code.
 
 Plain pattern matching over the text; names are resolved with the tools' own resolvers so the engine
-and the tools agree on what a GPU or model is. Nothing here invents a number: every value is either
-read from the question or left empty for the planner to default (and say so).
+and the tools agree on what a GPU or model is (`model_names.py`, `gpu_names.py`). Nothing here invents a
+number: every value is either read from the question or left empty for the planner to default (and say so).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Literal
 
 from pydantic import Field
 
 from ecocompute.offline import extract as ex
+from ecocompute.offline import gpu_names, model_names, places
 from ecocompute.offline import lexicon as lx
-from ecocompute.offline import places
-from ecocompute.offline.extract import NOT_ALNUM_BEFORE, dedupe
+from ecocompute.offline.extract import dedupe
 from ecocompute.offline.numbers import normalise
 from ecocompute.offline.request import RequestFields, fill, fill_kind
-from ecocompute.offline.vocab import VARIANT_WORDS
-from ecocompute.tools.dataset import load
-from ecocompute.tools.errors import ToolInputError
-from ecocompute.tools.names import gpu_key, model_aliases, model_key, params_from_name
+from ecocompute.protocols import ProtocolName as Protocol
 
-Protocol = Literal["OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"]
 FENCE = re.compile(r"```[ \t]*([\w+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
 ATTACHED = re.compile(r"Attached file:?\s*`?([^`\n]+?)`?\s*\n", re.IGNORECASE)
 
@@ -85,8 +80,8 @@ def parse(text: str) -> Intent:
     flags, flag_precisions = ex.flags(text)
     intent = Intent(
         language="zh" if re.search(r"[\u4e00-\u9fff]", prose) else "en",
-        models=_models(prose), params_b=_bare_size(prose), gpus=_gpus(prose), unknown_gpus=_unknown_gpus(prose),
-        num_gpus=_gpu_count(prose), precisions=dedupe(flag_precisions + ex.precision_words(prose)), flags=flags,
+        models=model_names.models(prose), params_b=model_names.bare_size(prose), gpus=gpu_names.gpus(prose), unknown_gpus=gpu_names.unknown_gpus(prose),
+        num_gpus=gpu_names.gpu_count(prose), precisions=dedupe(flag_precisions + ex.precision_words(prose)), flags=flags,
         batch_size=ex.batch(prose), engine=ex.engine(prose), unmeasured_engine=ex.unmeasured_engine(prose),
         deadline_ms=ex.deadline(prose), latency_metric=ex.metric(prose), tokens_per_request=ex.tokens(prose),
         region=ex.region(prose), grid_basis=places.grid_basis(prose), usd_per_kwh=ex.price(prose), use_case=ex.use_case(prose), code=code, code_name=code_name,
@@ -97,7 +92,7 @@ def parse(text: str) -> Intent:
         claimed_j_per_request=[float(x) for x in lx.ENERGY_CLAIM.findall(prose)],
     )
     fill(intent, prose)
-    intent.unknown_models = _unknown_models(prose, intent.models)
+    intent.unknown_models = model_names.unknown_models(prose, intent.models)
     if intent.engine is None and re.search(r"max_num_seqs", prose):
         intent.engine = "vllm"
     fill_kind(intent, prose)
@@ -114,7 +109,7 @@ def _focus_on_question(prose: str, intent: Intent) -> None:
     if len(sentences) < 2 or not asked:
         return
     focus = asked[-1]
-    gpus = _gpus(focus)
+    gpus = gpu_names.gpus(focus)
     if gpus:
         intent.gpus = gpus + [g for g in intent.gpus if g not in gpus]
     engine, batch = ex.engine(focus), ex.batch(focus)
@@ -161,126 +156,6 @@ def _code(text: str) -> tuple[str | None, str | None]:
         start = next(i for i, line in enumerate(lines) if re.match(r"\s*(import |from |\w+\s*=)", line))
         return "\n".join(lines[start:]) + "\n", None
     return None, None
-
-
-def _gpus(text: str) -> list[str]:
-    """GPU ids in order of mention; a GPU-like name the data does not know stays as written, so the
-    tools answer it with their did-you-mean error instead of the engine silently replacing it."""
-    found: list[tuple[int, str]] = []
-    for match in lx.GPU_TOKEN.finditer(text):
-        try:
-            found.append((match.start(), gpu_key(match.group(0))))
-        except ToolInputError:
-            found.append((match.start(), match.group(0).strip()))
-    return dedupe([g for _, g in sorted(found)])
-
-
-def _unknown_gpus(text: str) -> list[str]:
-    return [m.group(0) for m in lx.OTHER_GPU.finditer(text)]
-
-
-def _gpu_count(text: str) -> int | None:
-    for pattern in lx.GPU_COUNT:
-        match = pattern.search(text)
-        if match:
-            return lx.small_number(match.group(1))
-    return None
-
-
-@cache
-def _model_names() -> dict[str, str]:
-    """Normalised key -> dataset model name (names and Hugging Face ids), longest key first."""
-    keys: dict[str, str] = {}
-    for m in load().measurements:
-        keys.setdefault(_norm(m.model), m.model)
-        if m.hf_id:
-            keys.setdefault(_norm(m.hf_id.split("/")[-1]), m.model)
-    for alias, name in model_aliases().items():  # "Llama 4 Scout", "405B": spellings the name index declares
-        keys.setdefault(alias, name)
-    return dict(sorted(keys.items(), key=lambda kv: -len(kv[0])))
-
-
-def _norm(text: str, keep: str = "") -> str:
-    return re.sub(r"[^a-z0-9." + re.escape(keep) + r"]", "", text.lower())
-
-
-def _models(text: str) -> list[str]:
-    """Dataset models by name (spacing and case forgiven), then other sized names ("Llama-3-70B")."""
-    flat = _norm(re.sub(r"[,;:()，。、；：（）\u4e00-\u9fff]", "|", text), keep="|")  # punctuation ends a name
-    hits: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for key, name in _model_names().items():
-        for match in re.finditer(re.escape(key), flat):
-            span = (match.start(), match.end())
-            nxt = flat[span[1]:span[1] + 1]
-            if nxt.isdigit() or any(a <= span[0] < b for a, b in taken):
-                continue
-            taken.append(span)
-            hits.append((len(flat[:span[0]].replace("|", "")), name))
-    hits += _family_hits(text)
-    known = dedupe([name for _, name in sorted(hits)])
-    sized = [n for n in _sized_names(text) if model_key(n) not in known and n not in known]
-    return known + sized + ([] if known or sized else _unknown_family_names(text))
-
-
-def _unknown_family_names(text: str) -> list[str]:
-    """A measured family's name with a version the data lack ("DeepSeek-R1"): an unmeasured model, kept as asked."""
-    keys = _model_names()
-    out = []
-    for family in {re.split(r"[-_ ]", name)[0] for name in keys.values()}:
-        if len(family) < 4:
-            continue
-        for match in re.finditer(NOT_ALNUM_BEFORE + re.escape(family) + r"[-_ ]?[A-Za-z]*\d[\w.]*", text, re.IGNORECASE):
-            token = match.group(0)
-            if model_key(token) is None and not any(k.startswith(_norm(token)) for k in keys):
-                out.append(token)
-    return dedupe(out)
-
-
-@cache
-def _families() -> dict[str, str]:
-    """Family words that name exactly one dataset model ("TinyLlama" -> TinyLlama-1.1B)."""
-    found: dict[str, set[str]] = {}
-    for m in load().measurements:
-        family = re.sub(r"[-_]?\d+(?:\.\d+)?[Bb]$", "", m.model)
-        if family.isalpha():
-            found.setdefault(family.lower(), set()).add(m.model)
-    return {f: next(iter(ms)) for f, ms in found.items() if len(ms) == 1}
-
-
-def _family_hits(text: str) -> list[tuple[int, str]]:
-    hits = []
-    for family, name in _families().items():
-        pattern = NOT_ALNUM_BEFORE + re.escape(family) + r"(?![-_.]?[A-Za-z0-9])(?!\s+(?:large|small|medium|nemo|\d))"
-        hits += [(_norm(text[:m.start()]).__len__(), name) for m in re.finditer(pattern, text, re.IGNORECASE)]
-    return hits
-
-
-def _sized_names(text: str) -> list[str]:
-    out = []
-    for match in lx.SIZED_MODEL.finditer(text):
-        name = match.group(0).strip(" -_")
-        if name.split("-")[0].split()[0].lower() in lx.NOT_A_MODEL:
-            continue
-        out.append(model_key(name) or name)
-    return dedupe(out)
-
-
-def _unknown_models(text: str, known: list[str]) -> list[str]:
-    """A data family word followed by a variant the data lacks ("Mistral Large"): passed on, never substituted."""
-    return dedupe([m.group(0) for m in _variant_pattern().finditer(text) if model_key(m.group(0)) is None])
-
-
-@cache
-def _variant_pattern() -> re.Pattern[str]:
-    families = sorted({re.sub(r"[-_]?\d+(?:\.\d+)?[Bb]$", "", m.split("-")[0]) for m in _model_names().values()}, key=len, reverse=True)
-    return re.compile(NOT_ALNUM_BEFORE + "(?:" + "|".join(map(re.escape, families)) + r")[\s-]+(?:" + VARIANT_WORDS + r")(?![A-Za-z0-9_])",
-                      re.IGNORECASE)
-
-
-def _bare_size(text: str) -> float | None:
-    match = lx.BARE_SIZE.search(text)
-    return params_from_name(match.group(1)) if match else None
 
 
 def _protocol(text: str, intent: Intent) -> Protocol | None:
