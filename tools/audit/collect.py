@@ -3,7 +3,7 @@
 Facts: every call with its dotted callee, enclosing scope and enclosing `for` loop; every simple
 name binding per scope (for static value resolution after the walk, so a constant defined below a
 function still resolves); functions and their parameters; imports; attribute stores to
-`*.use_cache`; and signs (GPU use, training code per scope, torch.compile, generation).
+`*.use_cache`; and signs (GPU use, training code per scope, torch.compile, generation: `signs.py`).
 
 The walk descends only into statements that span a line `hot.py` marks (a rule word); other
 statements only bind their simple names. When the walk finds local helpers that generate, or
@@ -26,29 +26,12 @@ from ecocompute.tools.audit.facts import (
     Loop,
     callee,
     dotted,
+    loop_of,
 )
 from ecocompute.tools.audit.hot import HotLines, hot_lines
+from ecocompute.tools.audit.signs import record_signs
 
 _ROUNDS = 4
-_TRAINING_CALLS = frozenset({"Trainer", "TrainingArguments", "Seq2SeqTrainer", "Seq2SeqTrainingArguments",
-                             "SFTTrainer", "SFTConfig", "gradient_checkpointing_enable", "backward",
-                             "checkpoint", "checkpoint_module", "checkpoint_wrapper",
-                             "apply_activation_checkpointing"})
-_BATCH_WORDS = ("batch", "chunk")
-
-
-def _names(node: ast.AST) -> list[str]:
-    return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
-
-
-def _loop_of(target: ast.expr, iterable: ast.expr) -> Loop:
-    words = [w.lower() for w in _names(target) + _names(iterable)]
-    if isinstance(iterable, ast.Call):
-        name = callee(iterable)[1]
-        words.append(name.lower())
-        if name == "range" and len(iterable.args) == 3:
-            return Loop(batched=True, iter=iterable)
-    return Loop(batched=any(b in w for w in words for b in _BATCH_WORDS), iter=iterable)
 
 
 class Collector(ast.NodeVisitor):
@@ -181,7 +164,7 @@ class Collector(ast.NodeVisitor):
         self.visit(node.iter)
         self._bind_target(node.target, None)
         outer = self.loop
-        self.loop = _loop_of(node.target, node.iter)
+        self.loop = loop_of(node.target, node.iter)
         self._body(node.body)
         self.loop = outer
         self._body(node.orelse)
@@ -193,7 +176,7 @@ class Collector(ast.NodeVisitor):
         for gen in node.generators:
             self.visit(gen.iter)
             self._bind_target(gen.target, None)
-            self.loop = _loop_of(gen.target, gen.iter)
+            self.loop = loop_of(gen.target, gen.iter)
             for cond in gen.ifs:
                 self.visit(cond)
         for part in ((node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,)):
@@ -248,36 +231,8 @@ class Collector(ast.NodeVisitor):
         name, attr = callee(node)
         self.facts.calls.append(CallSite(node, name, attr, self.scope, self.loop, node is self._awaited,
                                          node is self._iterated))
-        self._signs(node, name, attr)
+        record_signs(self.facts, node, name, attr, self.scope)
         self.generic_visit(node)
-
-    def _signs(self, node: ast.Call, name: str, attr: str) -> None:
-        facts = self.facts
-        if attr in ("generate", "GenerationConfig", "pipeline"):
-            facts.generation = True
-        if attr in _TRAINING_CALLS or (attr == "train" and not node.args and name != "train"):
-            facts.training = True
-            facts.training_scopes.add(self.scope)
-        if name in ("torch.compile", "torch._dynamo.optimize"):
-            facts.torch_compile = True
-        if not facts.gpu and (attr == "cuda" or name.startswith("torch.cuda.") or _cuda_arg(node)):
-            facts.gpu = True
-        for kw in node.keywords:
-            if kw.arg == "device_map":
-                facts.gpu = True
-            elif kw.arg == "gradient_checkpointing" and not _is_false(kw.value):
-                facts.training = True
-                facts.training_scopes.add(self.scope)
-
-
-def _cuda_arg(node: ast.Call) -> bool:
-    values = [*node.args[:1], *(kw.value for kw in node.keywords if kw.arg == "device")]
-    return any(isinstance(v, ast.Constant) and isinstance(v.value, str) and v.value.startswith("cuda")
-               for v in values)
-
-
-def _is_false(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and not node.value
 
 
 Widen = Callable[[Facts], set[str]]

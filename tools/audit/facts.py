@@ -7,12 +7,30 @@ from dataclasses import dataclass, field
 
 MODULE_SCOPE = 0
 PIPELINE_MAKERS = frozenset({"pipeline", "Llama"})  # calls that make a per-item callable model object
+_BATCH_WORDS = ("batch", "chunk")
+
+
 @dataclass(frozen=True, slots=True)
 class Loop:
     """The innermost `for` loop or comprehension around a call (within one function)."""
 
     batched: bool  # iterates over batches/chunks, or a range with a step: not a per-item loop
     iter: ast.expr | None = None  # what it iterates over
+
+
+def _names(node: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
+
+
+def loop_of(target: ast.expr, iterable: ast.expr) -> Loop:
+    """The loop `for target in iterable`: batched when its names say batch/chunk or it is a stepped range."""
+    words = [w.lower() for w in _names(target) + _names(iterable)]
+    if isinstance(iterable, ast.Call):
+        name = callee(iterable)[1]
+        words.append(name.lower())
+        if name == "range" and len(iterable.args) == 3:
+            return Loop(batched=True, iter=iterable)
+    return Loop(batched=any(b in w for w in words for b in _BATCH_WORDS), iter=iterable)
 
 
 @dataclass(frozen=True, slots=True)
