@@ -53,6 +53,7 @@ class GroundingReport(BaseModel):
 
     @property
     def ok(self) -> bool:
+        """No number of the answer is unverified."""
         return not self.unverified
 
 
@@ -63,6 +64,7 @@ def check_grounding(transcript: Transcript, answer: str | None = None) -> Ground
 
 
 def check_numbers(answer: str, sources: list[SourceNumber]) -> GroundingReport:
+    """Grade every number of `answer` against `sources`: verified, unverified or ignored, with why."""
     report = GroundingReport()
     for mention in extract_numbers(answer):
         graded = _grade(mention, sources)

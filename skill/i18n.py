@@ -22,6 +22,7 @@ _CURRENT: ContextVar[str] = ContextVar("ecocompute_language", default="en")
 
 
 def current() -> str:
+    """The answer language of the current context (`en` unless inside `using(...)`)."""
     return _CURRENT.get()
 
 
@@ -36,6 +37,7 @@ def using(language: str) -> Iterator[None]:
 
 
 def catalog_path(language: str) -> Any:
+    """The `.po` catalog of `language` inside the installed package."""
     return resources.files("ecocompute.prompts") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 

@@ -41,10 +41,12 @@ class InputReport(BaseModel):
 
     @property
     def dropped(self) -> list[StatedNumber]:
+        """Stated numbers passed to no tool and not named as not used."""
         return [s for s in self.stated if s.status == "dropped"]
 
     @property
     def ok(self) -> bool:
+        """Every stated number was used or named."""
         return not self.dropped
 
 

@@ -109,6 +109,7 @@ def int8_pure_effect() -> Evidence:
 
 
 def int8_pure_vs_fp16() -> Evidence:
+    """`llm_int8_threshold=0.0` vs FP16 (where pure INT8 still costs more than FP16)."""
     return _evidence("INT8 with llm_int8_threshold=0.0 vs FP16", _pairs("int8_pure", "fp16", lambda m: True))
 
 

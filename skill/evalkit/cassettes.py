@@ -43,6 +43,7 @@ class Scrubber:
         return self._text.text(text)
 
     def body(self, body: Any) -> Any:
+        """A request or response body (bytes or text) with its text scrubbed; other bodies as they are."""
         if isinstance(body, bytes):
             return self.text(body.decode("utf-8", errors="replace")).encode("utf-8")
         if isinstance(body, str):
@@ -51,10 +52,12 @@ class Scrubber:
 
     @staticmethod
     def headers(headers: dict[str, Any]) -> dict[str, Any]:
+        """The headers without secret ones (keys, cookies) and provider fingerprints."""
         return {k: v for k, v in headers.items()
                 if k.lower() not in SECRET_HEADERS and not k.lower().startswith(FINGERPRINT_PREFIXES)}
 
     def request(self, request: Any) -> Any:
+        """A copy of a vcrpy request with its URI normalised and headers and body scrubbed."""
         request = copy.deepcopy(request)
         request.uri = normalise_uri(request.uri)
         request.headers = self.headers(dict(request.headers))
@@ -62,6 +65,7 @@ class Scrubber:
         return request
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
+        """A copy of a vcrpy response with headers and body scrubbed."""
         response = copy.deepcopy(response)
         response["headers"] = self.headers(response.get("headers", {}))
         response["body"]["string"] = self.body(response["body"].get("string"))

@@ -46,6 +46,7 @@ class Report(BaseModel):
         return sum(r.seconds for r in self.results)
 
     def to_json(self) -> dict[str, Any]:
+        """The report as JSON: totals, usage, per protocol and paradox, and every result."""
         return {
             "model_id": self.model_id,
             "with_skill": self.with_skill,
@@ -117,6 +118,7 @@ def write_json(report: Report, path: Path, *, force: bool = True) -> None:
 
 
 def write_junit(report: Report, path: Path, *, force: bool = True) -> None:
+    """Write the JUnit XML of `report` to `path` (refusing to overwrite unless `force`)."""
     write_text(path, junit_text(report), force=force)
 
 

@@ -45,6 +45,7 @@ class ScenarioResult(BaseModel):
 
     @property
     def failures(self) -> list[str]:
+        """The error, then each failed grader's explanation."""
         found = [f"{v.grader}: {v.why}" for v in self.verdicts if not v.passed]
         return ([f"error: {self.error}"] if self.error else []) + found
 
@@ -60,6 +61,7 @@ class CassettePlan:
     scrubber: cassettes.Scrubber
 
     def path(self, scenario_id: str) -> Path:
+        """The cassette file of one scenario."""
         return cassettes.cassette_path(self.root, self.label, scenario_id)
 
 

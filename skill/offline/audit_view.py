@@ -7,8 +7,10 @@ from typing import Any
 
 
 def audit_context(data: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """The AUDIT template context: findings split by severity, good practices and one change per finding."""
     found = _findings(data)
     def item(f: dict[str, Any]) -> dict[str, Any]:
+        """One finding as the template shows it; severities other than critical/warning are tagged."""
         impact = f.get("impact")
         text = impact.get("statement") if isinstance(impact, dict) else impact
         tag = f"({f['severity']}) " if f.get("severity") not in (None, "critical", "warning") else ""

@@ -11,13 +11,13 @@ from ecocompute.offline.labels import compare_headings, heading, label, regime
 from ecocompute.prompting import format_number, format_pct
 from ecocompute.tools import evidence
 
-
 CROSS_REGIME = ("These rows come from different engines / regimes (eager transformers vs vLLM serving at steady state). "
                 "They are shown side by side with their regimes, but no ratio or \"cheaper\" is given: the experiments "
                 "differ in engine, batching and energy accounting, so the numbers cannot be compared directly.")
 
 
 def compare_context(data: dict[str, Any]) -> dict[str, Any]:
+    """The COMPARE template context of a `compare_precisions` result: one table per experiment, paradoxes."""
     tables, warnings = [], []
     for t in data.get("tables", []):
         rows = []
@@ -97,6 +97,7 @@ def _paradox_text(kind: evidence.Paradox, row: dict[str, Any], base: dict[str, A
 
 
 def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: list[str]) -> str:
+    """The answer to a GPU comparison: a table per comparable group holding the asked GPUs."""
     groups = [g for g in data.get("groups", []) if len({e["row"]["gpu"] for e in g["entries"]} & set(asked)) >= min(2, len(asked))]
     comparison, recommendation, paradoxes = compare_headings()
     title = tr("{heading}: {model} across {gpus}", heading=tr(comparison.heading), model=data["model"], gpus=", ".join(asked))
@@ -126,12 +127,14 @@ def compare_gpus_markdown(data: dict[str, Any], args: dict[str, Any], asked: lis
 
 
 def cross_regime_heading(model: str, gpus: list[str]) -> str:
+    """The comparison heading for rows of different regimes shown side by side."""
     comparison = compare_headings()[0]
     return heading(comparison, tr("{heading}: {model} on {gpus} (different regimes)", heading=tr(comparison.heading),
                                   model=model, gpus=", ".join(gpus)))
 
 
 def regime_rows_markdown(data: dict[str, Any]) -> str:
+    """A `lookup_measurement` result as a table of its rows with their regimes (the first six)."""
     rows = data.get("rows", [])[:6]
     q = data.get("query", {})
     lines = [f"### {q.get('model') or q.get('model_given')} on {q.get('gpu')}", ""]

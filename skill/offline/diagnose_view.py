@@ -10,7 +10,6 @@ from ecocompute.offline.compare_view import measured_rows
 from ecocompute.offline.labels import figure, label
 from ecocompute.prompting import format_pct
 
-
 PATTERN_TITLE = {"int8_decomposition": "INT8 mixed-precision decomposition (bitsandbytes default threshold)",
                  "small_model_nf4": "NF4 on a small model costs more energy than FP16",
                  "batch_one_in_production": "Batch size 1 in production leaves the GPU under-used",
@@ -19,6 +18,7 @@ PATTERN_TITLE = {"int8_decomposition": "INT8 mixed-precision decomposition (bits
 
 
 def diagnose_context(diag: dict[str, Any], comp: dict[str, Any] | None, symptoms: list[str]) -> dict[str, Any]:
+    """The DIAGNOSE template context: the first pattern that fits, its evidence rows, fixes and improvements."""
     findings = [f for f in diag.get("findings", []) if _fits(f, symptoms)]
     diag = {**diag, "primary_pattern": findings[0]["pattern"] if findings else "none"}
     main = findings[0] if findings else None

@@ -11,6 +11,7 @@ from ecocompute.prompting import format_number
 
 def estimate_context(data: dict[str, Any], rows: list[dict[str, Any]] | None = None,
                      claims: list[float] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The ESTIMATE template context (current and optimised scenarios, savings, warnings) and the tool's assumptions."""
     inp, cur, opt, sav = data["inputs"], data["current"], data.get("optimised"), data.get("savings")
     regimes = {r["row_id"]: regime(r) for r in rows or []}
     scenarios = [_scenario("Current", cur, regimes)] + ([_scenario("Optimised", opt, regimes)] if opt else [])

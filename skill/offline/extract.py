@@ -16,10 +16,12 @@ NOT_ALNUM_AFTER = r"(?![A-Za-z0-9_])"
 
 
 def dedupe(items: list[str]) -> list[str]:
+    """`items` without repeats, in first-seen order."""
     return list(dict.fromkeys(items))
 
 
 def flags(text: str) -> tuple[list[str], list[str]]:
+    """The bitsandbytes flags written in the text, and the precisions they imply (INT8 default or pure, NF4)."""
     flags, precisions = [], []
     eight = re.search(r"load_in_8bit\s*[=:]\s*True", text)
     threshold = re.search(r"llm_int8_threshold\s*[=:]\s*([0-9.]+)", text)
@@ -39,6 +41,7 @@ def flags(text: str) -> tuple[list[str], list[str]]:
 
 
 def precision_words(text: str) -> list[str]:
+    """Precisions named in words, in order of mention ("pure INT8" alone drops the default INT8)."""
     found = []
     for precision, pattern in lx.PRECISION_WORDS:
         for match in pattern.finditer(text):
@@ -50,6 +53,7 @@ def precision_words(text: str) -> list[str]:
 
 
 def batch(text: str) -> int | None:
+    """The first batch size named (`batch 8`, `max_num_seqs=64`, `批大小 16`), or None."""
     match = lx.BATCH.search(text)
     return int(match.group(1)) if match else None
 
@@ -76,10 +80,12 @@ def unknown_precisions(text: str) -> list[str]:
 
 
 def unmeasured(text: str) -> list[str]:
+    """Settings the question names that the data never measured (GPU power limits, clock locking)."""
     return [name for pattern, name in lx.UNMEASURED_SETTINGS if re.search(pattern, text, re.IGNORECASE)]
 
 
 def engine(text: str) -> str | None:
+    """`vllm` or `transformers` when the question names or implies the engine, else None."""
     if re.search(NOT_ALNUM_BEFORE + r"vllm" + NOT_ALNUM_AFTER, text, re.IGNORECASE):
         return "vllm"
     if re.search(r"transformers|hugging\s*face|\bHF\b|generate\(\)|from_pretrained|eager", text, re.IGNORECASE):
@@ -88,6 +94,7 @@ def engine(text: str) -> str | None:
 
 
 def unmeasured_engine(text: str) -> str | None:
+    """An engine the data do not cover (SGLang, TGI, TensorRT-LLM, llama.cpp, Ollama), or None."""
     for pattern, name in lx.OTHER_ENGINES:
         if re.search(pattern, text, re.IGNORECASE):
             return name
@@ -95,6 +102,7 @@ def unmeasured_engine(text: str) -> str | None:
 
 
 def deadline(text: str) -> float | None:
+    """A latency deadline in milliseconds, read only when a latency word is present."""
     if not lx.LATENCY_WORD.search(text):
         return None
     match = lx.MILLISECONDS.search(text)
@@ -102,6 +110,7 @@ def deadline(text: str) -> float | None:
 
 
 def metric(text: str) -> Literal["median", "p99"] | None:
+    """Which latency the deadline is about: `p99` or `median`, when the question says."""
     if re.search(r"p99|99th|99\s*分位|P99", text, re.IGNORECASE):
         return "p99"
     if re.search(r"median|p50|中位", text, re.IGNORECASE):
@@ -110,6 +119,7 @@ def metric(text: str) -> Literal["median", "p99"] | None:
 
 
 def tokens(text: str) -> float | None:
+    """Tokens per request the question states (quantity words such as 1k or 千 applied), or None."""
     for pattern in lx.TOKENS_PER_REQUEST:
         match = pattern.search(text)
         if match:
@@ -118,6 +128,7 @@ def tokens(text: str) -> float | None:
 
 
 def first_float(pattern: re.Pattern[str], text: str) -> float | None:
+    """The first capture group of `pattern` in `text` as a number, or None."""
     match = pattern.search(text)
     return float(match.group(1)) if match else None
 
@@ -128,11 +139,13 @@ def region(text: str) -> str | None:
 
 
 def price(text: str) -> float | None:
+    """The electricity price in USD per kWh the question states, or None."""
     match = lx.PRICE.search(text)
     return float(match.group(1) or match.group(2)) if match else None
 
 
 def use_case(text: str) -> Literal["interactive", "api", "batch"] | None:
+    """The use case the question implies: interactive chat, an API, or offline batch jobs."""
     for pattern, case in lx.USE_CASES:
         if re.search(pattern, text, re.IGNORECASE):
             return case
@@ -140,4 +153,5 @@ def use_case(text: str) -> Literal["interactive", "api", "batch"] | None:
 
 
 def symptoms(text: str) -> list[str]:
+    """Symptoms the question reports: high energy, slow, low utilisation, lower power."""
     return [name for pattern, name in lx.SYMPTOMS if re.search(pattern, text, re.IGNORECASE)]

@@ -11,7 +11,6 @@ from ecocompute import protocols
 from ecocompute.i18n import tr
 from ecocompute.tools.engines import engine as engine_of
 
-
 PRECISION_LABEL = {"fp16": "FP16", "bf16": "BF16", "fp8": "FP8", "fp32": "FP32", "nf4": "NF4", "nf4_dq": "NF4 + double quant",
                    "int8_default": "INT8 default (load_in_8bit=True, default threshold)",
                    "int8_pure": "INT8 with llm_int8_threshold=0.0", "int8_unspecified": "INT8 (threshold not stated)"}
@@ -28,14 +27,17 @@ def compare_headings() -> tuple[protocols.Section, ...]:
 
 
 def label(precision: str | None) -> str:
+    """The precision as readers know it ("INT8 default (load_in_8bit=True, default threshold)"); `not set` for None."""
     return PRECISION_LABEL.get(precision or "", precision or "not set")
 
 
 def figure(label_: str, value: Any, unit: str, basis: str, tool: str, rows: list[str]) -> dict[str, Any]:
+    """A figure for the templates' `m.figures` macro: a labelled value with its unit, basis, tool and rows."""
     return {"label": label_, "value": value, "unit": unit, "basis": basis, "tool": tool, "rows": rows}
 
 
 def regime(row: dict[str, Any] | None, engine: str = "transformers") -> str:
+    """Where a row was measured: engine (and version), regime and GPU count; `engine` when there is no row."""
     if not row:
         return engine
     eng = row["engine"] + (f" {row['engine_version']}" if row.get("engine_version") else "")
@@ -44,6 +46,7 @@ def regime(row: dict[str, Any] | None, engine: str = "transformers") -> str:
 
 
 def row_figures(row: dict[str, Any], tool: str, prefix: str = "") -> list[dict[str, Any]]:
+    """A measured row's energy, throughput and power (and latencies when served) as figures, None values left out."""
     ids = [row["row_id"]]
     serving = engine_of(row["engine"]).serving
     out = [figure(f"{prefix}Energy per 1k generated tokens", row["energy_j_per_1k_tok"], "J", row["basis"], tool, ids),
@@ -56,6 +59,7 @@ def row_figures(row: dict[str, Any], tool: str, prefix: str = "") -> list[dict[s
 
 
 def tail_markdown(tail: dict[str, Any]) -> str:
+    """The assumptions line and the footer, for answers written without a template."""
     out = ""
     if tail["assumptions"]:
         out += "\n" + tr("**Assumptions:**") + " " + "; ".join(tail["assumptions"]) + ".\n"

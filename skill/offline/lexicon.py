@@ -107,6 +107,7 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "千": 1e3, "m": 1e6, "million": 1e6, "百
 
 
 def small_number(text: str) -> int:
+    """A GPU count written in digits or a Chinese numeral (两, 四, 十六 ...)."""
     return SMALL_NUMBERS[text] if text in SMALL_NUMBERS else int(text)
 
 

@@ -30,6 +30,7 @@ def _snippet(rec: dict[str, Any]) -> str | None:
 
 
 def optimize_context(rec: dict[str, Any], args: dict[str, Any], lookup: Any, asked_gpus: int | None = None) -> dict[str, Any]:
+    """The OPTIMIZE template context from a `recommend_config` result, with neighbours or the batch sweep."""
     exp, serving = rec.get("expected"), rec.get("serving")
     figures = row_figures(exp, "recommend_config") if exp else []
     if serving:

@@ -62,14 +62,17 @@ class Intent(RequestFields):
 
     @property
     def precision(self) -> str | None:
+        """The first precision named, if any."""
         return self.precisions[0] if self.precisions else None
 
     @property
     def model(self) -> str | None:
+        """The first model named, if any."""
         return self.models[0] if self.models else None
 
     @property
     def gpu(self) -> str | None:
+        """The first GPU named, if any."""
         return self.gpus[0] if self.gpus else None
 
 

@@ -91,8 +91,3 @@ def _period(text: str, start: int, end: int, total: bool = True) -> vc.Period | 
 def _output_word(text: str, start: int, end: int) -> bool:
     near = text[max(0, start - 30):end + 20]
     return bool(re.search(r"repl|respons|answer|output|generat|completion|回复|回答|输出|生成", near, _I))
-
-
-def first_float(pattern: re.Pattern[str], text: str) -> float | None:
-    match = pattern.search(text)
-    return float(match.group(1)) if match else None

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from ecocompute.offline import quantities as qt
 from ecocompute.offline import reading
 from ecocompute.offline import vocab as vc
+from ecocompute.offline.extract import first_float
 
 VOLUME_FIELDS = {("requests", "day"): "requests_per_day", ("requests", "month"): "requests_per_month",
                  ("requests", "year"): "requests_per_year", ("requests", "total"): "requests_total",
@@ -56,8 +57,8 @@ def fill(target: Any, prose: str) -> None:
         target.tokens_per_request = per_request
     if target.batch_size is None and at_a_time is not None:
         target.batch_size = at_a_time
-    target.pue = qt.first_float(qt.PUE, prose)
-    target.grid_gco2_per_kwh = qt.first_float(qt.GRID, prose)
+    target.pue = first_float(qt.PUE, prose)
+    target.grid_gco2_per_kwh = first_float(qt.GRID, prose)
     other = qt.PRICE_OTHER_CURRENCY.search(prose)
     target.other_currency_price = other.group(0) if other else None
     target.methods = [name for pattern, name in vc.UNMEASURED_METHODS if re.search(pattern, prose, re.IGNORECASE)]

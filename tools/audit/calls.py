@@ -45,6 +45,7 @@ def has_keyword(site: CallSite, names: frozenset[str]) -> bool:
 
 
 def is_bnb_config(site: CallSite) -> bool:
+    """A `BitsAndBytesConfig(...)` call."""
     return site.attr == "BitsAndBytesConfig"
 
 
@@ -57,6 +58,7 @@ def is_model_load(site: CallSite) -> bool:
 
 
 def is_pipeline(site: CallSite) -> bool:
+    """A transformers `pipeline(...)` call."""
     return site.attr == "pipeline"
 
 
@@ -116,6 +118,7 @@ def model_id(site: CallSite, r: Resolver) -> object:
 
 
 def model_label(value: object) -> str:
+    """How a finding names the model: its id, a partly known id with gaps, or 'a model not known statically'."""
     if isinstance(value, str):
         return value
     return value.display() if isinstance(value, Partial) else "a model not known statically"
@@ -134,15 +137,18 @@ def model_size(value: object) -> float | None:
 
 
 def is_fp32(value: object) -> bool:
+    """A dtype value that means FP32 (`torch.float32`, `"float32"`, ...)."""
     name = value.name if isinstance(value, Dotted) else value
     return isinstance(name, str) and name in _FP32
 
 
 def loads(facts: Facts) -> list[CallSite]:
+    """Every model load (`X.from_pretrained`) of the module."""
     return [s for s in facts.calls if is_model_load(s)]
 
 
 def unparse(node: ast.AST) -> str:
+    """The source text of `node` (re-rendered, so without comments)."""
     return ast.unparse(node)
 
 

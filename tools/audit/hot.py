@@ -31,6 +31,7 @@ class HotLines:
         self.words = words  # the rule words present in the file
 
     def spans(self, first: int, last: int) -> bool:
+        """Whether a marked line lies within lines `first`..`last`."""
         i = bisect_left(self.lines, first)
         return i < len(self.lines) and self.lines[i] <= last
 

@@ -16,6 +16,7 @@ CHUNK = 24
 
 
 def default_jobs() -> int:
+    """Worker processes by default: the CPUs this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
@@ -36,6 +37,7 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 
 def run_all(targets: list, selection: Selection, jobs: int, progress: Callable[[int, int], None] | None,
             max_bytes: int, pin_root: str | None) -> list[FileReport]:
+    """Audit `targets` in chunks, in worker processes when there are enough files; reports in input order."""
     total = len(targets)
     if jobs <= 1 or total < PARALLEL_MIN_FILES:
         results: Iterator[list[FileReport]] = (_chunk((c, selection, max_bytes, pin_root)) for c in _chunks(targets, CHUNK))

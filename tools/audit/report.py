@@ -47,6 +47,7 @@ def fails(reports: list[FileReport], fail_on: str) -> bool:
 
 
 def summary_line(reports: list[FileReport], seconds: float) -> str:
+    """The last line of a text report: findings per severity, files scanned and not audited, seconds."""
     by = counts(reports)
     total = sum(by.values())
     parts = ", ".join(f"{n} {sev}" for sev, n in by.items())

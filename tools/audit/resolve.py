@@ -33,9 +33,11 @@ class Partial:
     parts: tuple[str | None, ...]
 
     def literals(self) -> list[str]:
+        """The known parts, in order."""
         return [p for p in self.parts if p]
 
     def display(self) -> str:
+        """The string with each unknown part shown as `{…}`."""
         return "".join("{…}" if p is None else p for p in self.parts)
 
 
@@ -78,12 +80,14 @@ class Resolver:
         self._memo: dict[tuple[int, str], object] = {}
 
     def value(self, node: ast.expr, scope: int, depth: int = 0) -> object:
+        """The static value of an expression in `scope`: a literal, Partial, Dotted, CallValue, DictValue or UNKNOWN."""
         if depth > _MAX_DEPTH:
             return UNKNOWN
         handler = _HANDLERS.get(type(node))
         return handler(self, node, scope, depth + 1) if handler else UNKNOWN
 
     def lookup(self, name: str, scope: int, depth: int) -> object:
+        """The value bound to `name` in `scope` or its enclosing scopes (UNKNOWN when bindings disagree)."""
         while True:
             bound = self.facts.bindings.get((scope, name))
             if bound is not None:
@@ -110,6 +114,7 @@ class Resolver:
         return first if all(_same(v, first) for v in values[1:]) else UNKNOWN
 
     def kwargs(self, call: ast.Call, scope: int, depth: int = 0) -> Kwargs:
+        """The keywords of `call` with `**dict` expansions resolved; opaque when an expansion is not known."""
         values: dict[str, object] = {}
         opaque = False
         for kw in call.keywords:

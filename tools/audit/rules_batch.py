@@ -26,6 +26,7 @@ _GENERATE_FIX = ("inputs = tokenizer(prompts, return_tensors=\"pt\", padding=Tru
 
 
 def check(facts: Facts, r: Resolver) -> list[Hit]:
+    """Batch-size-one findings (ECO301-ECO304): generation per item in a loop, per-item pipelines, batch_size=1."""
     helpers = {facts.functions[s].name: v for s, v in generation.single_item_sites(facts, r).items()}
     params = generation.pipeline_params(facts, r)
     hits: list[Hit] = []

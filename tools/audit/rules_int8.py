@@ -22,6 +22,7 @@ _CAVEAT = "llm_int8_threshold=0.0 removes the decomposition but costs accuracy: 
 
 
 def check(facts: Facts, r: Resolver) -> list[Hit]:
+    """bitsandbytes INT8 findings (ECO101-ECO103), one per quantised load, by its llm_int8_threshold."""
     hits: list[Hit] = []
     seen: set[int] = set()
     for site in facts.calls:

@@ -26,6 +26,7 @@ from ecocompute.tools.audit.resolve import UNKNOWN, CallValue, Resolver
 
 
 def check(facts: Facts, r: Resolver) -> list[Hit]:
+    """4-bit quantisation of a small model (ECO201), by the loaded model's size."""
     hits: list[Hit] = []
     used: set[int] = set()
     for site in facts.calls:

@@ -35,6 +35,7 @@ _KV_MESSAGE = ("use_cache=False disables the KV cache, so every generated token 
 
 
 def check(facts: Facts, r: Resolver) -> list[Hit]:
+    """KV cache disabled (ECO401); outside training also FP32 on GPU (ECO501) and no torch.compile (ECO502)."""
     hits = _kv_cache(facts, r)
     if not facts.training:
         hits += _fp32(facts, r) + _no_compile(facts)
