@@ -6,7 +6,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from ecocompute import mcp_server, protocols
+from ecocompute import i18n, mcp_server, protocols
 from ecocompute.protocols import PROTOCOLS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +28,15 @@ HEADING_REFERENCES = re.compile(r"(?m)^\s*sections:.*$|\bsection: [^,}\n]*")
 
 
 def _phrases() -> list[str]:
-    """Every protocol's purpose, when and tip, its headings as written in answers, multi-word headings, every
-    heading as a quoted string literal (in `tr()`, `_()` or a comparison), and the longer section descriptions."""
+    """Every protocol's purpose, when and tip, its headings as written in answers (in English and in every
+    catalog's language), multi-word headings, every heading as a quoted string literal (in `tr()`, `_()` or a
+    comparison), and the longer section descriptions."""
     out = []
     for p in PROTOCOLS:
         out += [p.purpose, p.when, p.tip]
         out += [s.markdown for s in p.sections]
+        out += [f"{'#' * s.level} {i18n.translations(lang).gettext(s.heading)}" for s in p.sections
+                for lang in i18n.LANGUAGES if lang != "en"]
         out += [s.heading for s in p.sections if " " in s.heading]
         out += [f"{q}{s.heading}{q}" for s in p.sections for q in "\"'"]
         out += [s.holds for s in p.sections if len(s.holds) > 20]
@@ -59,6 +62,15 @@ def test_no_protocol_text_is_written_outside_the_table() -> None:
         if path.parent.name == "scenarios":
             text = HEADING_REFERENCES.sub("", text)
         hits += [f"{path.relative_to(ROOT)}: {phrase!r}" for phrase in phrases if phrase in text]
+    assert not hits, hits
+
+
+def test_protocol_names_are_declared_once() -> None:
+    """No type lists the protocol names again: they are `ProtocolName` (or checked against the table)."""
+    names = "|".join(p.name for p in PROTOCOLS)
+    literal = re.compile(rf"Literal\[[^\]]*[\"'](?i:{names})[\"']")
+    hits = [str(path.relative_to(ROOT)) for path in _files() if path.suffix == ".py"
+            and literal.search(path.read_text(encoding="utf-8", errors="replace"))]
     assert not hits, hits
 
 

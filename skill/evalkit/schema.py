@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ecocompute import protocols
 from ecocompute.tools.evidence import Paradox
 
-Protocol = Literal["optimize", "diagnose", "compare", "estimate", "audit"]
 Regime = Literal["transformers", "serving", "both", "none"]
 Language = Literal["en", "zh"]
 Scope = Literal["final", "all"]
@@ -141,11 +140,18 @@ class Expect(_Strict):
 
 class Scenario(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    protocol: Protocol
+    protocol: str = Field(description="a protocol of the protocols table, any case (stored lower case)")
     tags: Tags = Field(default_factory=Tags)
     turns: list[Turn] = Field(min_length=1)
     expect: Expect
     source: str = ""
+
+    @field_validator("protocol")
+    @classmethod
+    def _a_protocol_of_the_table(cls, value: str) -> str:
+        if value.upper() not in protocols.BY_NAME:
+            raise ValueError(f"not a protocol; the protocols are {', '.join(p.name.lower() for p in protocols.PROTOCOLS)}")
+        return value.lower()
 
     @model_validator(mode="before")
     @classmethod

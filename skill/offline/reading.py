@@ -9,8 +9,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ecocompute.offline import vocab as vc
+from ecocompute.protocols import ProtocolName
 
-Kind = Literal["LOOKUP", "SAVING", "VERDICT", "OPTIMIZE", "DIAGNOSE", "COMPARE", "ESTIMATE", "AUDIT"]
+Kind = Literal["LOOKUP", "SAVING", "VERDICT"] | ProtocolName  # a figure, a saving, a verdict, or a protocol
 FIGURE_UNITS = ("J/1k tok", "J/request", "tok/s", "W", "ms")
 VOLUME_UNITS = ("kWh", "USD", "kg CO2", "g CO2/request")
 _PERIOD_AFTER = re.compile(r"(?<!\s)\s*+(?:" + "|".join(vc.PERIOD_WORDS.values()) + ")", re.IGNORECASE)

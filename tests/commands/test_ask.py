@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ecocompute import protocols
+from ecocompute import i18n, protocols
 from ecocompute.cli import main
 
 DONE_WHEN = "We run Mistral-7B with load_in_8bit=True on an RTX 4090D and energy is high"
 
 
-def heading(protocol: str) -> str:
-    """The first heading of a protocol's answer, from the protocols table."""
-    return protocols.get(protocol).sections[0].markdown
+def heading(protocol: str, translate: Callable[[str], str] = str) -> str:
+    """The first heading of a protocol's answer, from the protocols table (`translate` turns its text)."""
+    first = protocols.get(protocol).sections[0]
+    return f"{'#' * first.level} {translate(first.heading)}"
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +114,8 @@ def test_chinese_question_end_to_end(capsys: pytest.CaptureFixture[str]) -> None
     out = json.loads(capsys.readouterr().out)
     call = out["tool_calls"][0]
     assert call["name"] == "estimate_cost" and call["arguments"]["requests_per_day"] == 100000
-    assert "## 每月估算" in out["answer"]  # a Chinese question gets a Chinese answer
+    with i18n.using("zh"):
+        assert heading("ESTIMATE", translate=i18n.tr) in out["answer"]  # a Chinese question gets a Chinese answer
 
 
 def test_chat_keeps_history_and_switches_model(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ecocompute import protocols
+from ecocompute import i18n, protocols
 from ecocompute.grounding import check_grounding
 from ecocompute.loop import run_agent
 from ecocompute.messages import Message, Transcript
@@ -18,8 +18,15 @@ from ecocompute.providers.base import make_model
 from ecocompute.providers.offline import OfflineModel
 
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "offline_questions.yaml").read_text(encoding="utf-8"))
-HEADINGS = {p.name: p.sections[0].markdown for p in PROTOCOLS}
-HEADINGS_ZH = {"OPTIMIZE": "## 推荐配置", "DIAGNOSE": "## 诊断", "COMPARE": "## 对比", "ESTIMATE": "## 每月估算", "AUDIT": "## 审计结果"}
+
+
+def _first_headings(language: str) -> dict[str, str]:
+    """Each protocol's first heading as answers in `language` write it (the table's, through the catalog)."""
+    with i18n.using(language):
+        return {p.name: f"{'#' * p.sections[0].level} {i18n.tr(p.sections[0].heading)}" for p in PROTOCOLS}
+
+
+HEADINGS, HEADINGS_ZH = _first_headings("en"), _first_headings("zh")
 FOOTER_MARK = {"en": "not a language model", "zh": "不是语言模型"}
 
 
@@ -100,7 +107,7 @@ def test_follow_up_in_chinese_changes_the_volume() -> None:
     second = ask(first.messages + [Message.user("那每月200万次请求呢？")])
     args = [r for r in second.tool_runs if r.call.name == "estimate_cost"][-1].call.arguments
     assert args["requests_per_month"] == 2_000_000 and args["gpu"] == "a800"
-    assert "## 每月估算" in second.answer
+    assert HEADINGS_ZH["ESTIMATE"] in second.answer
     assert_grounded(second)
 
 
