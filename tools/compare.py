@@ -107,7 +107,8 @@ def compare_precisions(
 def _unavailable(q: Query, gpu: str, model: str, batch_size: int | None) -> CompareResult:
     """No primary row matches: an empty result that lists what the data cover instead."""
     return CompareResult(gpu=q.gpu or gpu, model=q.model or model, batch_size=batch_size or 1, basis="unavailable",
-                         tables=[], conflicts=[], warnings=[f"No primary rows for {q.model} on {q.gpu}."], covered=coverage(q))
+                         tables=[], conflicts=[], warnings=[f"No primary rows for {q.model} on {q.gpu}."],
+                         covered=coverage(q))
 
 
 def _default_engine_rows(rows: list[Measurement]) -> list[Measurement]:
@@ -122,8 +123,8 @@ def _at_batch_size(q: Query, rows: list[Measurement], batch_size: int | None) ->
     at_bs = [m for m in rows if m.batch_size == bs]
     if not at_bs:
         measured = sorted({m.batch_size for m in rows if m.batch_size})
-        raise not_measured(f"{q.model} on {q.gpu} is not measured at batch size {bs}; measured batch sizes: {measured}.",
-                           "batch_size", bs, measured)
+        raise not_measured(f"{q.model} on {q.gpu} is not measured at batch size {bs}; "
+                           f"measured batch sizes: {measured}.", "batch_size", bs, measured)
     return bs, at_bs
 
 
@@ -133,10 +134,12 @@ def _tables(rows: list[Measurement], params_b: float | None) -> list[PrecisionTa
     """One table per experiment, the experiment that measured the most precisions first."""
     experiments = sorted({m.experiment for m in rows})
     breadth = {e: len({m.precision for m in rows if m.experiment == e}) for e in experiments}
-    return [_table(e, [m for m in rows if m.experiment == e], params_b) for e in sorted(experiments, key=lambda e: -breadth[e])]
+    return [_table(e, [m for m in rows if m.experiment == e], params_b)
+            for e in sorted(experiments, key=lambda e: -breadth[e])]
 
 
 def _table(experiment: str, rows: list[Measurement], params_b: float | None) -> PrecisionTable:
+    """One experiment's table: its baseline row and a row per precision and GPU count."""
     by_setup = _one_row_per_setup(rows)
     eng = engine_entry(rows[0].engine)
     base = _baseline(by_setup, eng.baseline_precision)
@@ -168,7 +171,7 @@ def _baseline(by_setup: dict[Setup, Measurement], engine_baseline: str) -> Measu
 
 
 def _precisions_shown(by_setup: dict[Setup, Measurement], serving: bool) -> list[str]:
-    """The measured precisions in `ORDER`; an eager table also shows its usual precisions when they are missing."""
+    """The measured precisions in `ORDER`; an eager table also shows its usual precisions when unmeasured."""
     always = () if serving else EAGER_PRECISIONS
     measured = {precision for precision, _ in by_setup}
     return [p for p in ORDER if p in measured or p in always]
@@ -184,17 +187,18 @@ def _setups(by_setup: dict[Setup, Measurement], precisions: list[str]) -> list[t
 
 
 def _row(precision: str, m: Measurement | None, base: Measurement | None, params_b: float | None) -> PrecisionRow:
-    """One precision's line: the measured row and its change vs the baseline, or `not measured` with memory and caveat."""
+    """One precision's line: the measured row and its change vs the baseline, or `not measured`."""
     memory, caveat = _weight_memory(precision, params_b), CAVEATS.get(precision)
     if m is None:
-        return PrecisionRow(precision=precision, num_gpus=None, parallel=None, measured=None, delta_energy_vs_baseline=None,
-                            delta_throughput_vs_baseline=None, weight_memory=memory, quality_caveat=caveat,
-                            perplexity_delta_vs_baseline=None, status="not measured in this experiment")
+        return PrecisionRow(precision=precision, num_gpus=None, parallel=None, measured=None,
+                            delta_energy_vs_baseline=None, delta_throughput_vs_baseline=None, weight_memory=memory,
+                            quality_caveat=caveat, perplexity_delta_vs_baseline=None,
+                            status="not measured in this experiment")
     against = None if base is None or base is m else base
     return PrecisionRow(
         precision=precision, num_gpus=m.num_gpus, parallel=m.parallel, measured=view(m),
-        delta_energy_vs_baseline=energy_delta(m, against) if against else None,
-        delta_throughput_vs_baseline=throughput_delta(m, against) if against else None,
+        delta_energy_vs_baseline=energy_delta(m, against) if against is not None else None,
+        delta_throughput_vs_baseline=throughput_delta(m, against) if against is not None else None,
         weight_memory=memory, quality_caveat=caveat, perplexity_delta_vs_baseline=_perplexity_delta(m, against),
         status="measured",
     )
@@ -205,7 +209,8 @@ def _weight_memory(precision: str, params_b: float | None) -> WeightMemory | Non
     if not params_b:
         return None
     bpp = BYTES_PER_PARAM[precision]
-    return WeightMemory(gb=round(params_b * bpp, 1), formula=f"{params_b:g}e9 parameters x {bpp:g} bytes / 1e9 (weights only)")
+    return WeightMemory(gb=round(params_b * bpp, 1),
+                        formula=f"{params_b:g}e9 parameters x {bpp:g} bytes / 1e9 (weights only)")
 
 
 def _perplexity_delta(m: Measurement, base: Measurement | None) -> float | None:
@@ -223,8 +228,10 @@ def _conflicts(q: Query, bs: int, rows: list[Measurement]) -> list[str]:
 
 
 def _conflict(o: Measurement) -> str:
+    """A row from another source: its figure, source, and its note after the first two `;`-separated fields."""
     note = o.notes.split(";", 2)[-1].strip()[:200]
-    return f"{o.row_id} ({o.source.path}@{o.source.commit}) gives {o.energy_j_per_1k_tok} J/1k for {o.precision}: {note}"
+    return (f"{o.row_id} ({o.source.path}@{o.source.commit}) gives {o.energy_j_per_1k_tok} J/1k "
+            f"for {o.precision}: {note}")
 
 
 def _absent_baseline(q: Query, rows: list[Measurement]) -> list[str]:
@@ -232,5 +239,6 @@ def _absent_baseline(q: Query, rows: list[Measurement]) -> list[str]:
     serving = engine_entry(rows[0].engine)
     if not serving.serving:
         return []
-    note = absent_baseline_note(rows, serving.baseline_precision, q.model_params_b, load().gpus[known(q.gpu)].vram_gb)
+    vram_gb = load().gpus[known(q.gpu)].vram_gb
+    note = absent_baseline_note(rows, serving.baseline_precision, q.model_params_b, vram_gb)
     return [note] if note else []

@@ -66,10 +66,12 @@ def compare_gpus(
     q = resolve(None, model, precision, batch_size, engine, sized_ok=False)
     rows = _candidate_rows(q, gpus)
     groups = _groups(rows)
-    comparable = [_group(k, v) for k, v in sorted(groups.items(), key=lambda kv: str(tuple(kv[0]))) if _several_gpus(v)]
+    in_order = sorted(groups.items(), key=lambda kv: str(tuple(kv[0])))
+    comparable = [_group(k, v) for k, v in in_order if _several_gpus(v)]
     alone = [_alone(k, v) for k, v in groups.items() if not _several_gpus(v)]
     return CompareGpusResult(model=known(q.model), basis=_basis(comparable, rows), groups=comparable[:20],
-                             not_comparable=alone[:30], warnings=_kept_apart(rows), covered=None if rows else coverage(q))
+                             not_comparable=alone[:30], warnings=_kept_apart(rows),
+                             covered=None if rows else coverage(q))
 
 
 def _candidate_rows(q: Query, gpus: list[str] | None) -> list[Measurement]:
@@ -114,11 +116,13 @@ def _kept_apart(rows: list[Measurement]) -> list[str]:
     if {m.energy_basis for m in rows} >= {"gross", "net_of_idle"}:
         warnings.append("Some rows are net of idle power and others gross: they are never put in one group.")
     if len({m.engine for m in rows}) > 1:
-        warnings.append("Rows from different engines are in separate groups: a ratio across engines would compare different experiments.")
+        warnings.append("Rows from different engines are in separate groups: a ratio across engines would compare "
+                        "different experiments.")
     return warnings
 
 
 def _group(key: GroupKey, rows: list[Measurement]) -> GpuGroup:
+    """One entry per GPU and count (the preferred row), per-GPU values, energy relative to the lowest."""
     dataset, engine, version, basis, precision, batch = key
     best: dict[tuple, Measurement] = {}
     for m in rows:
