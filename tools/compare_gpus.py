@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from pydantic import BaseModel, Field
 
 from ecocompute.tools.common import Basis, RowView, known, row_order, view
 from ecocompute.tools.dataset import Measurement
 from ecocompute.tools.names import gpu_and_count
-from ecocompute.tools.query import coverage, primary_rows, resolve
+from ecocompute.tools.query import Query, coverage, primary_rows, resolve
 
 
 class GpuEntry(BaseModel):
@@ -44,6 +44,17 @@ class CompareGpusResult(BaseModel):
     covered: dict[str, list[str]] | None = None
 
 
+class GroupKey(NamedTuple):
+    """What rows must share to be compared."""
+
+    dataset: str
+    engine: str
+    engine_version: str | None
+    energy_basis: str
+    precision: str
+    batch_size: int | None
+
+
 def compare_gpus(
     model: Annotated[str, Field(description="e.g. Llama-3.1-70B")],
     engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
@@ -53,27 +64,65 @@ def compare_gpus(
 ) -> CompareGpusResult:
     """COMPARE GPUs for one model within one engine and dataset (e.g. 4xH100 vs 2xB200): energy per token, per GPU, throughput, latency."""
     q = resolve(None, model, precision, batch_size, engine, sized_ok=False)
-    wanted = [gpu_and_count(g) for g in gpus] if gpus else None  # "4xH100" keeps only 4-GPU rows of H100
-    rows = [m for m in primary_rows(q) if m.energy_j_per_1k_tok
-            and (wanted is None or any(m.gpu == g and n in (None, m.num_gpus) for g, n in wanted))]
-    groups: dict[tuple, list[Measurement]] = {}
+    rows = _candidate_rows(q, gpus)
+    groups = _groups(rows)
+    in_order = sorted(groups.items(), key=lambda kv: str(tuple(kv[0])))
+    comparable = [_group(k, v) for k, v in in_order if _several_gpus(v)]
+    alone = [_alone(k, v) for k, v in groups.items() if not _several_gpus(v)]
+    return CompareGpusResult(model=known(q.model), basis=_basis(comparable, rows), groups=comparable[:20],
+                             not_comparable=alone[:30], warnings=_kept_apart(rows),
+                             covered=None if rows else coverage(q))
+
+
+def _candidate_rows(q: Query, gpus: list[str] | None) -> list[Measurement]:
+    """Primary rows with an energy figure on the GPUs asked ("4xH100" keeps only the 4-GPU rows of H100)."""
+    wanted = [gpu_and_count(g) for g in gpus] if gpus else None
+    return [m for m in primary_rows(q) if m.energy_j_per_1k_tok and (wanted is None or _on_one_of(m, wanted))]
+
+
+def _on_one_of(m: Measurement, wanted: list[tuple[str, int | None]]) -> bool:
+    return any(m.gpu == gpu and count in (None, m.num_gpus) for gpu, count in wanted)
+
+
+def _groups(rows: list[Measurement]) -> dict[GroupKey, list[Measurement]]:
+    """Rows by what they must share, each group's rows in preference order (`row_order`)."""
+    groups: dict[GroupKey, list[Measurement]] = {}
     for m in sorted(rows, key=row_order):
-        key = (m.dataset, m.engine, m.engine_version, m.energy_basis, m.precision, m.batch_size)
+        key = GroupKey(m.dataset, m.engine, m.engine_version, m.energy_basis, m.precision, m.batch_size)
         groups.setdefault(key, []).append(m)
-    comparable = [_group(k, v) for k, v in sorted(groups.items(), key=lambda kv: str(kv[0])) if len({m.gpu for m in v}) > 1]
-    singles = [f"{v[0].gpu} {k[1]} {k[2] or ''} {k[4]} batch {k[5]} ({v[0].row_id}): only GPU in its group" for k, v in groups.items()
-               if len({m.gpu for m in v}) == 1]
+    return groups
+
+
+def _several_gpus(rows: list[Measurement]) -> bool:
+    return len({m.gpu for m in rows}) > 1
+
+
+def _alone(key: GroupKey, rows: list[Measurement]) -> str:
+    """Why a row is not compared: no other GPU shares its dataset, engine, basis, precision and batch size."""
+    return (f"{rows[0].gpu} {key.engine} {key.engine_version or ''} {key.precision} batch {key.batch_size} "
+            f"({rows[0].row_id}): only GPU in its group")
+
+
+def _basis(groups: list[GpuGroup], rows: list[Measurement]) -> Basis:
+    """Derived when a group compares GPUs, measured when rows stand alone, unavailable when there are none."""
+    if groups:
+        return "derived"
+    return "measured" if rows else "unavailable"
+
+
+def _kept_apart(rows: list[Measurement]) -> list[str]:
+    """Warnings for rows that could look comparable but are kept in separate groups."""
     warnings = []
     if {m.energy_basis for m in rows} >= {"gross", "net_of_idle"}:
         warnings.append("Some rows are net of idle power and others gross: they are never put in one group.")
     if len({m.engine for m in rows}) > 1:
-        warnings.append("Rows from different engines are in separate groups: a ratio across engines would compare different experiments.")
-    return CompareGpusResult(model=known(q.model), basis="derived" if comparable else ("measured" if rows else "unavailable"),
-                             groups=comparable[:20], not_comparable=singles[:30], warnings=warnings,
-                             covered=None if rows else coverage(q))
+        warnings.append("Rows from different engines are in separate groups: a ratio across engines would compare "
+                        "different experiments.")
+    return warnings
 
 
-def _group(key: tuple, rows: list[Measurement]) -> GpuGroup:
+def _group(key: GroupKey, rows: list[Measurement]) -> GpuGroup:
+    """One entry per GPU and count (the preferred row), per-GPU values, energy relative to the lowest."""
     dataset, engine, version, basis, precision, batch = key
     best: dict[tuple, Measurement] = {}
     for m in rows:

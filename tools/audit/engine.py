@@ -61,36 +61,56 @@ def audit_source(source: str | bytes, path: str = "<source>", uri: str | None = 
     denser in syntax than `max_bytes` allows is skipped with a stated error before parsing."""
     report = FileReport(path=path, uri=uri or path)
     raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
-    if len(raw) > _CHECK_DENSITY_FROM:
-        tokens, budget = sum(raw.count(c) for c in _DENSE), max_bytes // _BYTES_PER_TOKEN_BUDGET
-        if tokens > budget:
-            report.error = (f"is skipped: about {tokens:,} tokens, over the limit of {budget:,} that keeps "
-                            "the parser's memory bounded (raise --max-file-size to audit it)")
-            return report
+    refused = _too_dense(raw, max_bytes)
+    parsed = refused if refused else _parse(source, path)
+    if isinstance(parsed, str):
+        report.error = parsed
+        return report
+    report.lines = _line_count(raw)
+    if _triggered(raw):
+        report.findings, report.error = _run_rules(parsed, source, raw, selection, pins)
+    return report
+
+
+def _too_dense(raw: bytes, max_bytes: int) -> str | None:
+    """Why a large source is refused before parsing: more syntax tokens than `max_bytes` allows."""
+    if len(raw) <= _CHECK_DENSITY_FROM:
+        return None
+    tokens, budget = sum(raw.count(c) for c in _DENSE), max_bytes // _BYTES_PER_TOKEN_BUDGET
+    if tokens <= budget:
+        return None
+    return (f"is skipped: about {tokens:,} tokens, over the limit of {budget:,} that keeps "
+            "the parser's memory bounded (raise --max-file-size to audit it)")
+
+
+def _parse(source: str | bytes, path: str) -> ast.Module | str:
+    """The tree, or one sentence saying why the source cannot be parsed."""
     try:
-        tree = ast.parse(source, filename=path)
+        return ast.parse(source, filename=path)
     except SyntaxError as exc:
-        report.error = " ".join(f"does not parse: {exc.msg} (line {exc.lineno})".split())
-        return report
+        return " ".join(f"does not parse: {exc.msg} (line {exc.lineno})".split())
     except (ValueError, RecursionError, MemoryError) as exc:
-        report.error = " ".join(f"cannot be parsed: {type(exc).__name__}: {exc}".split())
-        return report
+        return " ".join(f"cannot be parsed: {type(exc).__name__}: {exc}".split())
+
+
+def _line_count(raw: bytes) -> int:
+    """Lines as an editor counts them: LF, CRLF and lone CR end a line; a last line without one counts."""
     newlines = raw.count(b"\n") + (raw.count(b"\r") - raw.count(b"\r\n") if b"\r" in raw else 0)
-    report.lines = newlines + (0 if raw.endswith((b"\n", b"\r")) or not raw else 1)
-    if not _triggered(raw):
-        return report
+    return newlines + (0 if raw.endswith((b"\n", b"\r")) or not raw else 1)
+
+
+def _run_rules(tree: ast.Module, source: str | bytes, raw: bytes, selection: Selection,
+               pins: dict[str, str] | None) -> tuple[list[Finding], str | None]:
+    """Walk once, run the selected rules over the facts; a tree nested deeper than the recursion limit is an error."""
     hot = hot_lines(raw)
     try:
         facts = collect(tree, raw, generation.widen, hot)
         facts.pins = pins or {}
         resolver = Resolver(facts)
         hits = [hit for check in CHECKS for hit in check(facts, resolver) if selection.wants(hit.rule)]
-        if hits:
-            report.findings = _findings(hits, _text(source), raw, facts.pins)
+        return (_findings(hits, _text(source), raw, facts.pins) if hits else []), None
     except RecursionError:  # the walk is recursive; an expression nested this deep is not audited
-        report.findings = []
-        report.error = "is nested too deeply to audit (an expression deeper than the recursion limit)"
-    return report
+        return [], "is nested too deeply to audit (an expression deeper than the recursion limit)"
 
 
 def _triggered(raw: bytes) -> bool:
