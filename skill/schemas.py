@@ -53,6 +53,28 @@ def _inline(node: Any, root: Mapping[str, Any], seen: tuple[str, ...] = ()) -> A
     return {k: _inline(v, root, seen) for k, v in node.items()}
 
 
+def _nullable(node: dict[str, Any]) -> dict[str, Any]:
+    """`node` that also allows null: `type: [X, "null"]` (null added to an enum), else an `anyOf` with null."""
+    kind = node.get("type")
+    if isinstance(kind, str) and "anyOf" not in node:
+        out = {**node, "type": [kind, "null"]}
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        return out
+    return {"anyOf": [node, {"type": "null"}]}
+
+
+def _collapse(node: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [{X}, {type: null}]` (pydantic's `X | None`) as `type: [X, "null"]`, other keys kept."""
+    branches = node.get("anyOf")
+    if not (isinstance(branches, list) and len(branches) == 2 and branches[1] == {"type": "null"}):
+        return node
+    inner = branches[0]
+    if not isinstance(inner.get("type"), str) or set(inner) & set(node) - {"anyOf"}:
+        return node
+    return {**_nullable(inner), **{k: v for k, v in node.items() if k != "anyOf"}}
+
+
 def _is_nullable(node: Mapping[str, Any]) -> bool:
     kinds = node.get("type")
     if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
@@ -83,7 +105,7 @@ def _strict(node: Any) -> Any:
         if key in _DROPPED:
             continue
         if key == "properties":
-            out[key] = {name: _strict(prop) for name, prop in value.items()}
+            out[key] = {name: _collapse(_strict(prop)) for name, prop in value.items()}
         elif key == "allOf" and len(value) == 1:
             out.update(_strict(value[0]))
         else:
@@ -93,7 +115,7 @@ def _strict(node: Any) -> Any:
         required = set(node.get("required", []))
         for name, prop in props.items():
             if name not in required and not _is_nullable(prop):
-                props[name] = {"anyOf": [prop, {"type": "null"}]}
+                props[name] = _nullable(prop)
         out["required"] = list(props)
         out["additionalProperties"] = False
     return out
