@@ -39,10 +39,9 @@ class ReferenceSection(BaseModel):
 
 
 def read_reference(
-    topic: Annotated[Topic, Field(description="findings: what the data show; else a document")],
+    topic: Topic,
 ) -> ReferenceSection:
-    """Background when you need the reasoning behind an answer: the findings computed from the data, or a
-    reference document."""
+    """Background for an answer: `findings` (what the data show, from rows) or a reference document."""
     from ecocompute import prompting
 
     if topic == "findings":

@@ -54,9 +54,10 @@ def _inline(node: Any, root: Mapping[str, Any], seen: tuple[str, ...] = ()) -> A
 
 
 def _nullable(node: dict[str, Any]) -> dict[str, Any]:
-    """`node` that also allows null: `type: [X, "null"]` (null added to an enum), else an `anyOf` with null."""
+    """`node` that also allows null: `type: [X, "null"]` for a scalar or array (null added to an enum), as OpenAI
+    documents for optional fields; an object (or a union) as an `anyOf` with null."""
     kind = node.get("type")
-    if isinstance(kind, str) and "anyOf" not in node:
+    if isinstance(kind, str) and kind != "object" and "anyOf" not in node:
         out = {**node, "type": [kind, "null"]}
         if "enum" in out:
             out["enum"] = [*out["enum"], None]
@@ -70,7 +71,7 @@ def _collapse(node: dict[str, Any]) -> dict[str, Any]:
     if not (isinstance(branches, list) and len(branches) == 2 and branches[1] == {"type": "null"}):
         return node
     inner = branches[0]
-    if not isinstance(inner.get("type"), str) or set(inner) & set(node) - {"anyOf"}:
+    if inner.get("type") in (None, "object") or not isinstance(inner["type"], str) or set(inner) & set(node) - {"anyOf"}:
         return node
     return {**_nullable(inner), **{k: v for k, v in node.items() if k != "anyOf"}}
 
@@ -87,7 +88,7 @@ def _describe_constraints(node: dict[str, Any]) -> dict[str, Any]:
     default = node.get("default")
     notes = [f"{k}={json.dumps(v)}" for k, v in found.items()]
     if default is not None:
-        notes.append(f"null means default {json.dumps(default)}")
+        notes.append(f"null = {json.dumps(default)}")
     if notes:
         base = node.get("description", "").rstrip()
         node["description"] = (base + " " if base else "") + f"({', '.join(notes)})"

@@ -93,11 +93,11 @@ LOCATION_HELP = "Country (name or ISO code), cloud region ('gcp:europe-west4'), 
 
 
 def estimate_cost(
-    gpu: Annotated[str, Field(description="e.g. rtx4090d, a800, h100")],
+    gpu: str,
     model: str,
     precision: str | None = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM")] = None,
-    volume: Annotated[float | None, Field(gt=0, le=1e17, description="How many volume_unit")] = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000)] = None,
+    volume: Annotated[float | None, Field(gt=0, le=1e17)] = None,
     volume_unit: vol.VolumeUnit = "requests_per_month",
     tokens_per_request: Annotated[float | None, Field(gt=0, le=1e6, description="Output tokens; null = 256")] = None,
     region: Annotated[str | None, Field(description=LOCATION_HELP)] = None,
@@ -107,11 +107,10 @@ def estimate_cost(
     pue: Annotated[float | None, Field(ge=1, le=5, description="null = cloud default")] = None,
     use_case: UseCase = "api",
     engine: str | None = None,
-    target_precision: Annotated[str | None, Field(description="Price this instead of the recommendation")] = None,
+    target_precision: Annotated[str | None, Field(description="Instead of the recommendation")] = None,
     target_batch_size: Annotated[int | None, Field(ge=1, le=100000)] = None,
 ) -> EstimateResult:
-    """ESTIMATE kWh, USD and kg CO2 of a workload (per month, day, year, request or one-off total), with the
-    formula, inputs and grid row, and the recommended (or target) configuration's figures and saving."""
+    """kWh, USD and kg CO2 of a workload with the formula, for the configuration and the recommended (or target) one."""
     assumed_tokens = tokens_per_request is None
     tokens = DEFAULT_TOKENS if tokens_per_request is None else tokens_per_request
     monthly, one_off = vol.monthly_requests(volume, volume_unit, tokens)
