@@ -22,7 +22,6 @@ KNOWN = {  # "path:function" -> complexity when listed; to be split (candidate r
     "tools/compare.py:_table": 21,
     "tools/audit/engine.py:audit_source": 18,
     "tools/query.py:resolve": 17,
-    "tools/estimate.py:_estimate": 17,
     "tools/compare.py:_row": 17,
     "tools/serving.py:choose": 16,
 }

@@ -118,7 +118,7 @@ def estimate_cost(
     place = resolve_location(region, grid_basis, grid_gco2_per_kwh, usd_per_kwh)
     factor = pue if pue is not None else DEFAULT_PUE["cloud"]
     by_tokens = volume_unit.startswith("tokens_")
-    stated = {} if volume_unit in ("requests_per_month", "requests_per_day") else {volume_unit: volume}
+    stated: dict[str, float | None] = {} if volume_unit in ("requests_per_month", "requests_per_day") else {volume_unit: volume}
     inputs = {"gpu": q.gpu, "model": q.model or model, "precision": precision, "batch_size": batch_size,
               "requests_per_month": None if one_off else monthly,
               "requests_per_day": volume if volume_unit == "requests_per_day" else None, "tokens_per_request": tokens,
