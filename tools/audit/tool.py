@@ -20,7 +20,7 @@ def audit_code(
     source: str,
     filename: str | None = None,
 ) -> AuditResult:
-    """Energy waste in Python LLM inference code (parsed, never run), each finding with its measurement.
+    """Audit Python LLM inference code for energy waste (parsed, never run), each finding with its measurement.
 
     Finds bitsandbytes INT8 with the default threshold, 4-bit on small models, batch size 1
     (generate in a loop, per-item pipelines, batch_size=1, vLLM max_num_seqs=1), a disabled KV cache,
