@@ -72,8 +72,9 @@ def by_meaning(tool: str, arguments: Mapping[str, Any], *, complete: bool) -> di
         return current
     try:
         return spec.parse(current).model_dump()
-    except ToolInputError:
-        return current
+    except ToolInputError:  # an invalid call (a scenario may expect one): its defaults, unvalidated
+        defaults = {k: f.default for k, f in spec.args_model.model_fields.items() if not f.is_required()}
+        return {**defaults, **{k: v for k, v in current.items() if v is not None or k not in defaults}}
 
 
 def call_matches(call: ToolCall, expected: ToolExpectation) -> bool:
