@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import Field
-
 from ecocompute.tools.audit.engine import audit_source
 from ecocompute.tools.audit.model import AuditResult
 from ecocompute.tools.audit.report import file_result
