@@ -30,6 +30,33 @@ def _sections(prompt: str) -> list[tuple[int, str]]:
     return sorted(((len(part), part.splitlines()[0].lstrip("# ")) for part in parts), reverse=True)
 
 
+def parts() -> list[tuple[str, int]]:
+    """The first request part by part, in the order it is sent: each system prompt section, each tool's
+    OpenAI schema (`json.dumps`, default separators) and the list's own brackets and separators. The
+    parts sum to the measured total."""
+    from ecocompute.prompting import system_prompt
+    from ecocompute.schemas import export_all
+
+    prompt = system_prompt()
+    sections = [part for part in re.split(r"(?m)^(?=#)", prompt) if part]
+    out = [(f"prompt: {part.splitlines()[0].lstrip('# ') or '(preamble)'}", len(part)) for part in sections]
+    schemas = export_all("openai-chat")
+    tools = [(f"tool: {t['function']['name']}", len(json.dumps(t))) for t in schemas]
+    listing = len(json.dumps(schemas)) - sum(size for _, size in tools)
+    return out + tools + [("tools list brackets and separators", listing)]
+
+
+def main() -> int:
+    """`python -m benchmarks.context_size`: the first request part by part, and the total vs the budget."""
+    rows = parts()
+    width = max(len(name) for name, _ in rows)
+    for name, size in rows:
+        print(f"{name:<{width}}  {size:>6,}")
+    total = sum(size for _, size in rows)
+    print(f"{'total (budget ' + format(LEAN_BUDGET, ',') + ')':<{width}}  {total:>6,}  {'met' if total <= LEAN_BUDGET else 'NOT met'}")
+    return 0
+
+
 def run() -> tuple[list[Row], list[str]]:
     from ecocompute.prompting import data_tables_markdown, reference_documents, system_prompt
     from ecocompute.schemas import export_all
@@ -64,8 +91,14 @@ def run() -> tuple[list[Row], list[str]]:
         f"{len(references)} reference documents {baseline - len(tables):,} chars",
         f"- ratio {ratio:.3f} (target 0.25); a budget of {baseline // 4:,} chars",
         "- schema chars per tool: " + ", ".join(f"{name} {size:,}" for size, name in per_tool),
+        "- first request part by part (`python -m benchmarks.context_size`): "
+        + ", ".join(f"{name} {size:,}" for name, size in parts()) + f"; total {ours:,} vs the budget {LEAN_BUDGET:,}",
         "- largest schema descriptions / fields (JSON chars): "
         + ", ".join(f"`{name}` {size:,}" for size, name in _largest_fields(schemas)),
         "",
     ]
     return rows, details
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,7 +16,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "lookup_measurement": {"gpu": "rtx4090d", "model": "Mistral-7B"},
     "compare_precisions": {"gpu": "rtx4090d", "model": "Mistral-7B"},
     "compare_gpus": {"model": "Mistral-7B"},
-    "estimate_cost": {"gpu": "rtx4090d", "model": "Mistral-7B", "requests_per_month": 1_000_000},
+    "estimate_cost": {"gpu": "rtx4090d", "model": "Mistral-7B", "volume": 1_000_000},
     "recommend_config": {"gpu": "rtx4090d", "model": "Mistral-7B"},
     "diagnose": {"gpu": "rtx4090d", "model": "Mistral-7B", "load_in_8bit": True},
     "audit_code": {"source": INT8_SOURCE, "filename": "serve.py"},

@@ -121,13 +121,21 @@ def coverage(data: Dataset | None = None) -> list[dict[str, Any]]:
             "engine": label,
             "regime": engine(labels[label]).regime_label,
             "rows": len(group),
-            "gpus": sorted({f"{m.gpu} ({m.num_gpus} GPUs)" if m.num_gpus > 1 else m.gpu for m in group}),
+            "gpus": _gpu_counts(group),
             "models": sorted({m.model for m in group}),
             "precisions": sorted({m.precision for m in group}),
             "batch_min": min(batches) if batches else None,
             "batch_max": max(batches) if batches else None,
         })
     return out
+
+
+def _gpu_counts(rows: list[Measurement]) -> list[str]:
+    """Each GPU once, with its measured GPU counts when there is more than one: `h100 (1/2/4/8 GPUs)`."""
+    counts: dict[str, set[int]] = {}
+    for m in rows:
+        counts.setdefault(m.gpu, set()).add(m.num_gpus)
+    return [gpu if n == {1} else f"{gpu} ({'/'.join(map(str, sorted(n)))} GPUs)" for gpu, n in sorted(counts.items())]
 
 
 def paradox_summary() -> list[dict[str, Any]]:

@@ -84,7 +84,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
          Section("Recommendation"), Section("Paradox Warnings"))),
     Protocol(
         "ESTIMATE", "Monthly energy, cost and CO2 for a volume of requests, current vs optimised.",
-        "the monthly energy, electricity cost or CO2 of a workload",
+        "the energy, electricity cost or CO2 of a workload (per month, day, year or job)",
         ("estimate_cost",),
         "`region` takes a country, a cloud region (`gcp:europe-west4`), `World` or `eu`; grid_basis picks the "
         "intensity basis; the result includes the recommended configuration and the savings",
@@ -93,7 +93,7 @@ PROTOCOLS: tuple[Protocol, ...] = (
          Section("Optimization Breakdown", "savings"))),
     Protocol(
         "AUDIT", "Review Python inference code for energy waste (the code is parsed, never run).",
-        "Python inference code to check for energy waste",
+        "energy waste in Python inference code",
         ("audit_code",),
         "the code is parsed, never run",
         (Section("Audit Results"), Section("Critical", level=3), Section("Warnings", level=3),

@@ -7,9 +7,9 @@ references on demand. jinja2 and the data are imported only when the tool runs.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 # "findings" is computed from primary rows; the others are the documents in references/*.md
 # (tests/test_read_reference.py checks this list against the shipped files).
@@ -39,10 +39,9 @@ class ReferenceSection(BaseModel):
 
 
 def read_reference(
-    topic: Annotated[Topic, Field(description="findings: what the data show; else a document")],
+    topic: Topic,
 ) -> ReferenceSection:
-    """Background when you need the reasoning behind an answer: the findings computed from the data, or a
-    reference document."""
+    """Background for an answer: `findings` (what the data show, from rows) or a reference document."""
     from ecocompute import prompting
 
     if topic == "findings":

@@ -4,7 +4,9 @@ A `ToolSpec` holds a plain typed function (`ToolSpec.from_function(fn)`); the re
 declared with `ToolSpec.lazy` so that a command running one tool imports only that tool's module
 (importing all seven costs about 40 ms of cold start). The spec owns the contract: the arguments
 model built from the signature, where `null` for an optional argument means its default, is both what
-the schemas export and what `call` validates.
+the schemas export and what `call` validates. A tool whose arguments changed may declare `legacy`, a
+function that rewrites the earlier spelling into the current one (`normalise`): old calls keep working
+and graders compare calls by meaning, while the schemas show only the current spelling.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ecocompute.read_reference import read_reference
 from ecocompute.tools.errors import InvalidArguments, ToolError, ToolInputError
 
 ToolFunction = Callable[..., BaseModel]
+Legacy = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
 class ToolArguments(BaseModel):
@@ -43,12 +46,14 @@ class ToolArguments(BaseModel):
 class ToolSpec:
     """A tool: its public name and its typed function (given, or imported on first use)."""
 
-    def __init__(self, name: str, func: ToolFunction | None = None, *, target: str | None = None) -> None:
+    def __init__(self, name: str, func: ToolFunction | None = None, *, target: str | None = None,
+                 legacy: str | Legacy | None = None) -> None:
         if (func is None) == (target is None):
             raise ValueError("A ToolSpec needs exactly one of func or target.")
         self.name = name
         self._func = func
         self.target = target  # "module:function" under ecocompute.tools, imported lazily
+        self._legacy = legacy  # a function, or "module:function" under ecocompute.tools
 
     @classmethod
     def from_function(cls, func: ToolFunction, name: str | None = None) -> ToolSpec:
@@ -56,8 +61,8 @@ class ToolSpec:
         return cls(name or func.__name__, func)
 
     @classmethod
-    def lazy(cls, name: str, target: str) -> ToolSpec:
-        return cls(name, target=target)
+    def lazy(cls, name: str, target: str, legacy: str | None = None) -> ToolSpec:
+        return cls(name, target=target, legacy=legacy)
 
     def __repr__(self) -> str:
         return f"ToolSpec({self.name!r})"
@@ -68,6 +73,15 @@ class ToolSpec:
             return self._func
         module, _, attr = (self.target or "").partition(":")
         return getattr(import_module(f"ecocompute.tools.{module}"), attr)
+
+    def normalise(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """`arguments` in the current spelling (an earlier spelling rewritten by the tool's `legacy` function);
+        not validated. A conflict between spellings raises `ToolInputError`."""
+        legacy = self._legacy
+        if isinstance(legacy, str):
+            module, _, attr = legacy.partition(":")
+            legacy = getattr(import_module(f"ecocompute.tools.{module}"), attr)
+        return legacy(arguments) if legacy is not None else dict(arguments)
 
     @cached_property
     def description(self) -> str:
@@ -106,7 +120,7 @@ class ToolSpec:
     def parse(self, arguments: Mapping[str, Any]) -> ToolArguments:
         """Validate `arguments` (null = default); a schema violation raises `ToolInputError`."""
         try:
-            return self.args_model.model_validate(dict(arguments))
+            return self.args_model.model_validate(self.normalise(arguments))
         except ValidationError as exc:
             problems = _problems(exc)
             raise ToolInputError(f"Invalid arguments for {self.name}: " + "; ".join(problems[:4]) + ".",
@@ -134,7 +148,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec.lazy("lookup_measurement", "lookup:lookup_measurement"),
     ToolSpec.lazy("compare_precisions", "compare:compare_precisions"),
     ToolSpec.lazy("compare_gpus", "compare_gpus:compare_gpus"),
-    ToolSpec.lazy("estimate_cost", "estimate:estimate_cost"),
+    ToolSpec.lazy("estimate_cost", "estimate:estimate_cost", legacy="volume:legacy_arguments"),
     ToolSpec.lazy("recommend_config", "recommend:recommend_config"),
     ToolSpec.lazy("diagnose", "diagnose:diagnose"),
     ToolSpec.lazy("audit_code", "audit.tool:audit_code"),

@@ -53,6 +53,29 @@ def _inline(node: Any, root: Mapping[str, Any], seen: tuple[str, ...] = ()) -> A
     return {k: _inline(v, root, seen) for k, v in node.items()}
 
 
+def _nullable(node: dict[str, Any]) -> dict[str, Any]:
+    """`node` that also allows null: `type: [X, "null"]` for a scalar or array (null added to an enum), as OpenAI
+    documents for optional fields; an object (or a union) as an `anyOf` with null."""
+    kind = node.get("type")
+    if isinstance(kind, str) and kind != "object" and "anyOf" not in node:
+        out = {**node, "type": [kind, "null"]}
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+        return out
+    return {"anyOf": [node, {"type": "null"}]}
+
+
+def _collapse(node: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [{X}, {type: null}]` (pydantic's `X | None`) as `type: [X, "null"]`, other keys kept."""
+    branches = node.get("anyOf")
+    if not (isinstance(branches, list) and len(branches) == 2 and branches[1] == {"type": "null"}):
+        return node
+    inner = branches[0]
+    if inner.get("type") in (None, "object") or not isinstance(inner["type"], str) or set(inner) & set(node) - {"anyOf"}:
+        return node
+    return {**_nullable(inner), **{k: v for k, v in node.items() if k != "anyOf"}}
+
+
 def _is_nullable(node: Mapping[str, Any]) -> bool:
     kinds = node.get("type")
     if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
@@ -65,7 +88,7 @@ def _describe_constraints(node: dict[str, Any]) -> dict[str, Any]:
     default = node.get("default")
     notes = [f"{k}={json.dumps(v)}" for k, v in found.items()]
     if default is not None:
-        notes.append(f"null means default {json.dumps(default)}")
+        notes.append(f"null = {json.dumps(default)}")
     if notes:
         base = node.get("description", "").rstrip()
         node["description"] = (base + " " if base else "") + f"({', '.join(notes)})"
@@ -83,7 +106,7 @@ def _strict(node: Any) -> Any:
         if key in _DROPPED:
             continue
         if key == "properties":
-            out[key] = {name: _strict(prop) for name, prop in value.items()}
+            out[key] = {name: _collapse(_strict(prop)) for name, prop in value.items()}
         elif key == "allOf" and len(value) == 1:
             out.update(_strict(value[0]))
         else:
@@ -93,7 +116,7 @@ def _strict(node: Any) -> Any:
         required = set(node.get("required", []))
         for name, prop in props.items():
             if name not in required and not _is_nullable(prop):
-                props[name] = {"anyOf": [prop, {"type": "null"}]}
+                props[name] = _nullable(prop)
         out["required"] = list(props)
         out["additionalProperties"] = False
     return out

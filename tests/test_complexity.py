@@ -18,7 +18,6 @@ KNOWN = {  # "path:function" -> complexity when listed; to be split (candidate r
     "tools/diagnose.py:_power": 28,
     "tools/recommend.py:_transformers": 24,
     "tools/query.py:resolve": 17,
-    "tools/estimate.py:_estimate": 17,
     "tools/serving.py:choose": 16,
 }
 

@@ -156,11 +156,12 @@ def test_strict_schema_obeys_strict_mode_rules(spec: ToolSpec) -> None:
 def test_strict_schema_keeps_bounds_as_keywords_and_states_defaults() -> None:
     props = strict_schema(SAMPLE)["properties"]
     batch = props["batch_size"]
-    assert batch["anyOf"][1] == {"type": "null"}
-    assert batch["anyOf"][0]["minimum"] == 1 and batch["anyOf"][0]["maximum"] == 4096
-    assert "null means default 1" in batch["description"]
-    assert props["precision"]["anyOf"][0]["enum"] == ["fp16", "nf4", "int8_default"]
-    nested = props["window"]["anyOf"][0]
+    assert batch["type"] == ["integer", "null"]  # nullable as a type array, the form OpenAI documents
+    assert batch["minimum"] == 1 and batch["maximum"] == 4096
+    assert "null = 1" in batch["description"]
+    assert props["precision"]["enum"] == ["fp16", "nf4", "int8_default", None]
+    assert props["regions"]["type"] == ["array", "null"] and props["regions"]["items"] == {"type": "string"}
+    nested = props["window"]["anyOf"][0]  # an object stays a union with null
     assert nested["required"] == ["start", "end"] and nested["additionalProperties"] is False
 
 

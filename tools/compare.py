@@ -84,12 +84,12 @@ class CompareResult(BaseModel):
 
 
 def compare_precisions(
-    gpu: Annotated[str, Field(description="e.g. rtx5090, a800, h100")],
-    model: Annotated[str, Field(description="e.g. Qwen2-1.5B or an HF id")],
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="null = smallest measured")] = None,
-    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
+    gpu: str,
+    model: str,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000)] = None,
+    engine: str | None = None,
 ) -> CompareResult:
-    """COMPARE precisions for a model on a GPU: a table per experiment with energy and throughput change vs FP16 (BF16 on vLLM), weight memory, caveats."""
+    """Precisions side by side for a model on a GPU: energy and throughput vs FP16 (BF16 on vLLM)."""
     q = resolve(gpu, model, None, None, engine, sized_ok=False, checkpoint_decides=False)
     rows = primary_rows(q)
     if not rows:

@@ -56,13 +56,13 @@ class GroupKey(NamedTuple):
 
 
 def compare_gpus(
-    model: Annotated[str, Field(description="e.g. Llama-3.1-70B")],
-    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM")] = None,
-    precision: Annotated[str | None, Field(description="e.g. bf16")] = None,
-    gpus: Annotated[list[str] | None, Field(max_length=8, description="Only these GPUs, e.g. ['h100', 'b200', '4xH100']")] = None,
+    model: str,
+    engine: str | None = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000)] = None,
+    precision: str | None = None,
+    gpus: Annotated[list[str] | None, Field(max_length=8, description="Only these, e.g. ['h100', '4xH100']")] = None,
 ) -> CompareGpusResult:
-    """COMPARE GPUs for one model within one engine and dataset (e.g. 4xH100 vs 2xB200): energy per token, per GPU, throughput, latency."""
+    """GPUs side by side for a model, within one engine: energy per token (and per GPU), throughput, latency."""
     q = resolve(None, model, precision, batch_size, engine, sized_ok=False)
     rows = _candidate_rows(q, gpus)
     groups = _groups(rows)

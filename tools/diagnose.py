@@ -55,18 +55,18 @@ class DiagnoseResult(BaseModel):
 
 
 def diagnose(
-    gpu: Annotated[str | None, Field(description="e.g. rtx4090d")] = None,
-    model: Annotated[str | None, Field(description="Model or HF id")] = None,
+    gpu: str | None = None,
+    model: str | None = None,
     precision: Annotated[str | None, Field(description="null = from the flags")] = None,
-    load_in_8bit: Annotated[bool | None, Field(description="load_in_8bit=True is set")] = None,
-    llm_int8_threshold: Annotated[float | None, Field(ge=0, le=1000, description="If set")] = None,
-    load_in_4bit: Annotated[bool | None, Field(description="load_in_4bit=True is set")] = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="In use")] = None,
-    observed_tokens_per_s: Annotated[float | None, Field(gt=0, le=1e6, description="tokens/s")] = None,
-    observed_power_w: Annotated[float | None, Field(gt=0, le=1e5, description="W")] = None,
-    use_case: Annotated[UseCase | None, Field()] = None,
+    load_in_8bit: bool | None = None,
+    llm_int8_threshold: Annotated[float | None, Field(ge=0, le=1000)] = None,
+    load_in_4bit: bool | None = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000)] = None,
+    observed_tokens_per_s: Annotated[float | None, Field(gt=0, le=1e6)] = None,
+    observed_power_w: Annotated[float | None, Field(gt=0, le=1e5)] = None,
+    use_case: UseCase | None = None,
 ) -> DiagnoseResult:
-    """DIAGNOSE slow or power-hungry inference: the matching pattern (INT8 decomposition, small-model NF4, batch 1, power mistaken for energy), evidence rows, fix, expected gain."""
+    """The known pattern behind slow or power-hungry inference, with evidence rows, fix and expected gain."""
     prec = _effective_precision(precision, load_in_8bit, llm_int8_threshold, load_in_4bit)
     q = resolve(gpu, model, None, None, EAGER)  # the patterns are bitsandbytes / generate() settings
     size = q.model_params_b

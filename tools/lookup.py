@@ -36,13 +36,13 @@ class LookupResult(BaseModel):
 
 
 def lookup_measurement(
-    gpu: Annotated[str | None, Field(description="e.g. rtx4090d, A800, h100")] = None,
-    model: Annotated[str | None, Field(description="e.g. Mistral-7B or an HF id")] = None,
-    precision: Annotated[str | None, Field(description="fp16, bf16, fp8, nf4, int8_default, int8_pure (threshold 0.0)")] = None,
-    batch_size: Annotated[int | None, Field(ge=1, le=100000, description="max_num_seqs on vLLM")] = None,
-    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
+    gpu: str | None = None,
+    model: str | None = None,
+    precision: str | None = None,
+    batch_size: Annotated[int | None, Field(ge=1, le=100000)] = None,
+    engine: str | None = None,
 ) -> LookupResult:
-    """Measured throughput, power and energy per 1k tokens for a configuration, with row ids, sources, n, std, energy basis and conflicting sources.
+    """Measured throughput, power and energy per 1k tokens of a configuration (give at least one filter).
 
     At least one filter is required. Rows come from primary sources only; other sources' values for the
     same configuration are listed as conflicts. When nothing matches, `covered` lists what is measured.

@@ -68,17 +68,17 @@ class RecommendResult(BaseModel):
 
 
 def recommend_config(
-    gpu: Annotated[str, Field(description="e.g. rtx4090d, a800, h100, 2xB200")],
-    model: Annotated[str | None, Field(description="Model or HF id; or give params_b")] = None,
-    params_b: Annotated[float | None, Field(gt=0, le=10000, description="Billions of parameters")] = None,
-    use_case: Annotated[UseCase, Field()] = "api",
-    vram_gb: Annotated[float | None, Field(gt=0, le=10000, description="null = GPU profile")] = None,
-    engine: Annotated[str | None, Field(description="transformers or vllm")] = None,
-    itl_deadline_ms: Annotated[float | None, Field(gt=0, le=100000, description="vLLM: inter-token latency deadline")] = None,
-    latency_metric: Annotated[LatencyMetric, Field()] = "p99",
-    num_gpus: Annotated[int | None, Field(ge=1, le=64, description="vLLM: GPUs per replica; null = any measured")] = None,
+    gpu: Annotated[str, Field(description="e.g. a800 or 2xB200")],
+    model: str | None = None,
+    params_b: Annotated[float | None, Field(gt=0, le=10000)] = None,
+    use_case: UseCase = "api",
+    vram_gb: Annotated[float | None, Field(gt=0, le=10000)] = None,
+    engine: str | None = None,
+    itl_deadline_ms: Annotated[float | None, Field(gt=0, le=100000)] = None,
+    latency_metric: LatencyMetric = "p99",
+    num_gpus: Annotated[int | None, Field(ge=1, le=64)] = None,
 ) -> RecommendResult:
-    """OPTIMIZE: precision and batch size (vLLM max_num_seqs, optionally under a latency deadline) for a model, GPU and use case, with reasons and rows."""
+    """Precision and batch size (vLLM: max_num_seqs, under an ITL deadline if given) for a model on a GPU."""
     return recommend(gpu, model, params_b, use_case, vram_gb, engine, itl_deadline_ms, latency_metric, num_gpus)
 
 

@@ -7,32 +7,47 @@ per day = per month / 30; per year = per month x 12; g CO2 per request = J per r
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
 
 from ecocompute.tools.errors import ToolInputError, conflicting, missing
 
 DAYS_PER_MONTH = 30
 MONTHS_PER_YEAR = 12
+# The original skill's on-premises PUE default (no facility overhead counted): what `deployment: on_premises` meant.
+ON_PREMISES_PUE = 1.0
 FORMULA = ("requests_per_month = requests_per_day x 30 = requests_per_year / 12 = tokens_per_period / tokens_per_request; "
            "per_day = per_month / 30; per_year = per_month x 12; g_co2_per_request = energy_per_request_J x PUE / 3.6e6 x grid_gco2_per_kwh")
-VOLUME_ARGS = ("requests_per_month", "requests_per_day", "requests_per_year", "requests_total",
-               "tokens_per_day", "tokens_per_month", "tokens_per_year", "tokens_total")
+VolumeUnit = Literal["requests_per_month", "requests_per_day", "requests_per_year", "requests_total",
+                     "tokens_per_day", "tokens_per_month", "tokens_per_year", "tokens_total"]
+VOLUME_ARGS: tuple[str, ...] = get_args(VolumeUnit)
 _TO_MONTH = {"per_day": DAYS_PER_MONTH, "per_month": 1.0, "per_year": 1 / MONTHS_PER_YEAR, "total": 1.0}
 
 
-def counted_in_tokens(volumes: dict[str, float | None]) -> bool:
-    """Whether the stated volume counts generated tokens (then the energy follows the tokens, not a request count)."""
-    return any(v is not None for k, v in volumes.items() if k.startswith("tokens_"))
-
-
-def monthly_requests(volumes: dict[str, float | None], tokens_per_request: float) -> tuple[float, bool]:
-    """(requests per month, or the job's requests when `total`; whether the volume is a one-off total)."""
-    given = {k: v for k, v in volumes.items() if v is not None}
-    if not given:
-        raise missing("Give exactly one volume: " + ", ".join(VOLUME_ARGS) + ".", *VOLUME_ARGS)
+def legacy_arguments(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """`estimate_cost` arguments in the flat spelling of earlier versions (`requests_per_day: 1000`, one argument
+    per unit; `deployment`) rewritten as the current ones (`volume: 1000, volume_unit: requests_per_day`; `pue`).
+    Two volumes given at once are a conflict, as they always were."""
+    out = dict(arguments)
+    flat = {k: out.pop(k) for k in VOLUME_ARGS if k in out}
+    given = {k: v for k, v in flat.items() if v is not None}
+    if out.get("volume") is not None and given:
+        given = {f"volume ({out.get('volume_unit') or 'requests_per_month'})": out["volume"], **given}
     if len(given) > 1:
         raise conflicting("Give exactly one volume, not " + " and ".join(given) + ".", *given)
-    name, amount = next(iter(given.items()))
+    if given:
+        (unit, amount), = given.items()
+        out.update(volume=amount, volume_unit=unit)
+    if out.pop("deployment", None) == "on_premises" and out.get("pue") is None:
+        out["pue"] = ON_PREMISES_PUE
+    return out
+
+
+def monthly_requests(volume: float | None, unit: str, tokens_per_request: float) -> tuple[float, bool]:
+    """(requests per month, or the job's requests when `total`; whether the volume is a one-off total)."""
+    if volume is None:
+        raise missing("Give the volume (and its volume_unit, e.g. requests_per_month).", "volume")
+    name, amount = unit, volume
     if amount <= 0:
         raise ToolInputError(f"{name} must be greater than 0 (got {amount:g}).")
     noun, _, period = name.partition("_")

@@ -7,7 +7,7 @@ numbers are compared with the tool results of the same transcript, never with ty
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,6 +16,8 @@ from ecocompute import i18n, protocols
 from ecocompute.evalkit.schema import AnyOf, Expect, NumberRef, Pattern, RangeRef, Scope, ToolExpectation
 from ecocompute.evalkit.values import numbers_at, shows, written_numbers
 from ecocompute.messages import ToolCall, Transcript
+from ecocompute.registry import get_tool
+from ecocompute.tools.errors import ToolInputError
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -68,10 +70,32 @@ def arg_ok(value: Any, constraint: Any) -> bool:
     return value == constraint
 
 
+def by_meaning(tool: str, arguments: Mapping[str, Any], *, complete: bool) -> dict[str, Any]:
+    """Arguments compared by meaning: an earlier spelling rewritten into the current one by the tool's
+    `normalise` (so `requests_per_month: 5` and `volume: 5, volume_unit: requests_per_month` are one call),
+    and for a `complete` call that validates, the defaults its args model fills in. Expectations are partial
+    and hold patterns, so they are only rewritten, never validated."""
+    try:
+        spec = get_tool(tool)
+        current = spec.normalise(arguments)
+    except ToolInputError:  # not a registry tool, or spellings in conflict: compare as written
+        return dict(arguments)
+    if not complete:
+        return current
+    try:
+        return spec.parse(current).model_dump()
+    except ToolInputError:  # an invalid call (a scenario may expect one): its defaults, unvalidated
+        defaults = {k: f.default for k, f in spec.args_model.model_fields.items() if not f.is_required()}
+        return {**defaults, **{k: v for k, v in current.items() if v is not None or k not in defaults}}
+
+
 def call_matches(call: ToolCall, expected: ToolExpectation) -> bool:
-    """A tool call is one of the expected tools and every expected argument matches."""
-    return call.name in expected.names and all(
-        arg_ok(call.arguments.get(k), c) for k, c in expected.args.items())
+    """A tool call is one of the expected tools and every expected argument matches, by meaning."""
+    if call.name not in expected.names:
+        return False
+    actual = by_meaning(call.name, call.arguments, complete=True)
+    wanted = by_meaning(call.name, expected.args, complete=False)
+    return all(arg_ok(actual.get(k), c) for k, c in wanted.items())
 
 
 def _describe(call: ToolCall) -> str:

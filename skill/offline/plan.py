@@ -232,14 +232,14 @@ def _estimate(intent: Intent, out: Plan) -> None:
                             "batch_size": intent.batch_size, "engine": _engine(intent)}
     volume = next(((f, getattr(intent, f)) for f in VOLUME_FIELDS.values() if getattr(intent, f) is not None), None)
     if volume is not None:
-        args[volume[0]] = volume[1]
+        args["volume_unit"], args["volume"] = volume
         if intent.period_assumed:
             out.assumptions.append(tr("no period stated for the volume: read as per month"))
     elif intent.kind == "LOOKUP":
-        args["requests_total"] = 1
+        args["volume_unit"], args["volume"] = "requests_total", 1
         out.assumptions.append(tr("one request: the figures below are for a single request"))
     else:
-        args["requests_per_month"] = DEFAULT_REQUESTS_PER_MONTH
+        args["volume_unit"], args["volume"] = "requests_per_month", DEFAULT_REQUESTS_PER_MONTH
         out.assumptions.append(tr("no request volume stated: {n} requests per month assumed", n=DEFAULT_REQUESTS_PER_MONTH))
     args["tokens_per_request"] = intent.tokens_per_request or DEFAULT_TOKENS_PER_REQUEST
     if intent.tokens_per_request is None:

@@ -113,7 +113,8 @@ def test_chinese_question_end_to_end(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["ask", question, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     call = out["tool_calls"][0]
-    assert call["name"] == "estimate_cost" and call["arguments"]["requests_per_day"] == 100000
+    assert call["name"] == "estimate_cost"
+    assert (call["arguments"]["volume"], call["arguments"]["volume_unit"]) == (100000, "requests_per_day")
     with i18n.using("zh"):
         assert heading("ESTIMATE", translate=i18n.tr) in out["answer"]  # a Chinese question gets a Chinese answer
 

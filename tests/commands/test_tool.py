@@ -32,7 +32,7 @@ def test_friendly_commands_render_and_json(capsys):
     assert main(["compare", "--gpu", "rtx5090", "--model", "Qwen2-1.5B", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["tables"]
     assert main(["estimate", "--gpu", "rtx4090d", "--model", "Mistral-7B", "--precision", "int8",
-                 "--requests-per-month", "1000000"]) == 0
+                 "--volume", "1000000"]) == 0
     assert "kWh_month" in capsys.readouterr().out
     assert main(["recommend", "--model", "Llama-3.1-8B", "--gpu", "h100", "--engine", "vllm",
                  "--itl-deadline-ms", "50", "--latency-metric", "p99"]) == 0

@@ -51,7 +51,7 @@ def test_tools_with_a_hostile_size_give_a_finite_result_or_one_sentence(tool: st
 
 @pytest.mark.parametrize("token", ["0b", "foo-0b", "x-" + "1" * 400 + "b"])
 def test_cli_estimate_with_a_hostile_size_exits_2(cli, token: str) -> None:
-    outcome = cli("estimate", "--gpu", "rtx4090d", "--model", token, "--requests-per-month", "1000")
+    outcome = cli("estimate", "--gpu", "rtx4090d", "--model", token, "--volume", "1000")
     assert outcome.code == 2, (outcome.code, outcome.out[-300:], outcome.err[-300:])
     outcome.assert_one_sentence()
 

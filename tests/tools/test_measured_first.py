@@ -55,7 +55,7 @@ def test_an_unmeasured_usual_batch_is_listed_after_the_measured_ones_and_labelle
 @pytest.mark.parametrize(("gpu", "model"), EAGER_PAIRS[::3])
 def test_no_saving_spans_two_experiments_and_measured_beats_extrapolated_in_estimate(gpu: str, model: str,
                                                                                        use_case: str) -> None:
-    res = estimate_cost(gpu=gpu, model=model, requests_per_month=1e6, use_case=use_case, engine="transformers")
+    res = estimate_cost(gpu=gpu, model=model, volume=1e6, use_case=use_case, engine="transformers")
     rec = recommend_config(gpu=gpu, model=model, use_case=use_case, engine="transformers")
     if res.optimised is not None and any(c.basis == "measured" for c in rec.candidates):
         assert res.optimised.basis == "measured"
@@ -70,7 +70,7 @@ def test_a_saving_across_experiments_is_refused_with_a_warning(monkeypatch: pyte
 
     # Force the overall lowest measured row (ignoring the current row's experiment) as the optimised one.
     monkeypatch.setattr(estimate, "recommend", lambda *a, **k: recommend.recommend(*a, **{**k, "prefer_experiment": None}))
-    res = estimate_cost(gpu="a800", model="Mistral-7B", requests_per_month=1e6, use_case="batch")
+    res = estimate_cost(gpu="a800", model="Mistral-7B", volume=1e6, use_case="batch")
     assert res.optimised is not None and res.optimised.basis == res.current.basis == "measured"
     cur, opt = DATA.row(res.current.row_ids[0]), DATA.row(res.optimised.row_ids[0])
     assert cur.experiment != opt.experiment  # the data has this case; the guard must refuse the saving
@@ -81,14 +81,14 @@ def test_a_saving_needs_measured_rows_on_both_sides() -> None:
     measured = sorted({m.batch_size for m in DATA.primary() if (m.gpu, m.model, m.precision, m.experiment)
                        == ("a800", "Mistral-7B", "fp16", "a800-2026-02-13") and m.batch_size})
     between = next(b for b in range(measured[0] + 1, measured[-1]) if b not in measured)
-    res = estimate_cost(gpu="a800", model="Mistral-7B", batch_size=between, requests_per_month=1e6)
+    res = estimate_cost(gpu="a800", model="Mistral-7B", batch_size=between, volume=1e6)
     assert res.current.basis == "interpolated" and res.savings is None
 
 
 @pytest.mark.parametrize(("gpu", "model", "num_gpus"), SERVING[::4])
 def test_serving_energy_per_request_is_measured_unless_tokens_are_given(gpu: str, model: str, num_gpus: int) -> None:
     spec = f"{num_gpus}x{gpu}"
-    res = estimate_cost(gpu=spec, model=model, engine="vllm", requests_per_month=1e6)
+    res = estimate_cost(gpu=spec, model=model, engine="vllm", volume=1e6)
     c = res.current
     if c.basis != "measured":
         return
@@ -97,7 +97,7 @@ def test_serving_energy_per_request_is_measured_unless_tokens_are_given(gpu: str
     if row.energy_j_per_request is not None:
         assert c.energy_j_per_request_basis == "measured" and c.energy_j_per_request == pytest.approx(row.energy_j_per_request, rel=1e-3)
         assert c.tokens_per_request == row.max_new_tokens
-    given = estimate_cost(gpu=spec, model=model, engine="vllm", requests_per_month=1e6, tokens_per_request=100).current
+    given = estimate_cost(gpu=spec, model=model, engine="vllm", volume=1e6, tokens_per_request=100).current
     assert given.energy_j_per_request_basis == "derived"
     assert given.energy_j_per_request == pytest.approx((row.energy_j_per_1k_tok or 0) * 100 / 1000, rel=1e-3)
     assert given.measured_energy_j_per_request == row.energy_j_per_request
@@ -105,7 +105,7 @@ def test_serving_energy_per_request_is_measured_unless_tokens_are_given(gpu: str
 
 
 def test_interactive_serving_respects_the_stated_default_deadline_and_shows_latency() -> None:
-    res = estimate_cost(gpu="2xB200", model="Llama-3.1-70B", engine="vllm", requests_per_month=1e6, use_case="interactive")
+    res = estimate_cost(gpu="2xB200", model="Llama-3.1-70B", engine="vllm", volume=1e6, use_case="interactive")
     rec = recommend_config(gpu="2xB200", model="Llama-3.1-70B", use_case="interactive")
     assert any("No latency deadline given" in r for r in rec.reasons)
     if res.optimised is not None:

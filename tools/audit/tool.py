@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import Field
-
 from ecocompute.tools.audit.engine import audit_source
 from ecocompute.tools.audit.model import AuditResult
 from ecocompute.tools.audit.report import file_result
@@ -17,10 +13,10 @@ MAX_SOURCE_CHARS = 1_000_000
 
 
 def audit_code(
-    source: Annotated[str, Field(description="Python source code to audit; it is parsed, never run")],
-    filename: Annotated[str | None, Field(description="Name of the file, for the report; null if pasted")] = None,
+    source: str,
+    filename: str | None = None,
 ) -> AuditResult:
-    """Audit Python LLM inference code for energy waste, citing the measurement behind each finding.
+    """Audit Python LLM inference code for energy waste (parsed, never run), each finding with its measurement.
 
     Finds bitsandbytes INT8 with the default threshold, 4-bit on small models, batch size 1
     (generate in a loop, per-item pipelines, batch_size=1, vLLM max_num_seqs=1), a disabled KV cache,
