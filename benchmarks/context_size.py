@@ -8,8 +8,17 @@ from typing import Any
 
 from benchmarks.report import Row
 
-# The first request's target (system prompt + OpenAI tool schemas, as json.dumps renders them).
+# The first request's target (system prompt + the tools as the OpenAI adapter sends them, json.dumps).
 LEAN_BUDGET = 8_000
+
+
+def sent_tools(provider: str = "openai") -> list[dict[str, Any]]:
+    """The `tools` list exactly as the provider adapter sends it to its model (lean, see ecocompute.schemas)."""
+    from ecocompute.registry import TOOLS
+    from ecocompute.schemas import anthropic_request_tool, openai_request_tool
+
+    render = openai_request_tool if provider == "openai" else anthropic_request_tool
+    return [render(spec) for spec in TOOLS]
 
 
 def _largest_fields(schemas: list[dict[str, Any]], count: int = 8) -> list[tuple[int, str]]:
@@ -32,15 +41,14 @@ def _sections(prompt: str) -> list[tuple[int, str]]:
 
 def parts() -> list[tuple[str, int]]:
     """The first request part by part, in the order it is sent: each system prompt section, each tool's
-    OpenAI schema (`json.dumps`, default separators) and the list's own brackets and separators. The
-    parts sum to the measured total."""
+    tool as the OpenAI adapter sends it (`json.dumps`, default separators) and the list's own brackets and
+    separators. The parts sum to the measured total."""
     from ecocompute.prompting import system_prompt
-    from ecocompute.schemas import export_all
 
     prompt = system_prompt()
     sections = [part for part in re.split(r"(?m)^(?=#)", prompt) if part]
     out = [(f"prompt: {part.splitlines()[0].lstrip('# ') or '(preamble)'}", len(part)) for part in sections]
-    schemas = export_all("openai-chat")
+    schemas = sent_tools("openai")
     tools = [(f"tool: {t['function']['name']}", len(json.dumps(t))) for t in schemas]
     listing = len(json.dumps(schemas)) - sum(size for _, size in tools)
     return out + tools + [("tools list brackets and separators", listing)]
@@ -54,6 +62,11 @@ def main() -> int:
         print(f"{name:<{width}}  {size:>6,}")
     total = sum(size for _, size in rows)
     print(f"{'total (budget ' + format(LEAN_BUDGET, ',') + ')':<{width}}  {total:>6,}  {'met' if total <= LEAN_BUDGET else 'NOT met'}")
+    from ecocompute.schemas import export_all
+
+    for label, size in (("the same tools, Anthropic adapter", len(json.dumps(sent_tools("anthropic")))),
+                        ("exported openai-chat (strict, for clients)", len(json.dumps(export_all("openai-chat"))))):
+        print(f"{label:<{width}}  {size:>6,}")
     return 0
 
 
@@ -62,10 +75,11 @@ def run() -> tuple[list[Row], list[str]]:
     from ecocompute.schemas import export_all
 
     prompt = system_prompt()
-    schemas = export_all("openai-chat")
+    schemas = sent_tools("openai")
     schema_chars = len(json.dumps(schemas))
     compact_chars = len(json.dumps(schemas, separators=(",", ":")))
-    anthropic_chars = len(json.dumps(export_all("anthropic")))
+    anthropic_chars = len(json.dumps(sent_tools("anthropic")))
+    strict_chars = len(json.dumps(export_all("openai-chat")))
     tables = data_tables_markdown()
     references = reference_documents()
     ours = len(prompt) + schema_chars
@@ -83,9 +97,11 @@ def run() -> tuple[list[Row], list[str]]:
     details = [
         "### Context size",
         "",
-        f"- system_prompt(): {len(prompt):,} chars; export_all('openai-chat') as JSON: {schema_chars:,} chars",
+        f"- system_prompt(): {len(prompt):,} chars; the tools as the OpenAI adapter sends them (lean, not strict) "
+        f"as JSON: {schema_chars:,} chars",
         f"- (compact JSON, as an HTTP client that drops spaces sends it: {compact_chars:,} chars; "
-        f"the same tools as Anthropic schemas: {anthropic_chars:,} chars)",
+        f"the same tools as the Anthropic adapter sends them: {anthropic_chars:,} chars; "
+        f"export_all('openai-chat'), the strict schemas exported for clients: {strict_chars:,} chars)",
         "- system prompt sections (chars): " + ", ".join(f"{title!r} {size:,}" for size, title in _sections(prompt)),
         f"- prompt-only baseline: data_tables_markdown() {len(tables):,} chars + "
         f"{len(references)} reference documents {baseline - len(tables):,} chars",

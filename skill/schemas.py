@@ -5,6 +5,13 @@ argument is nullable everywhere, and null means its default). `strict_schema` ad
 schema to OpenAI strict mode: every object closed, every property required, `$ref`s inlined. Strict
 mode takes numeric and array bounds and `pattern` as keywords (the OpenAI SDK's own strict tools send
 `minimum`, `maximum`, `maxItems`); the few keywords it rejects are moved into the description.
+
+Those are the exported surfaces, for clients that validate calls against them. The agent's own requests to
+its model (`openai_request_tool`, `anthropic_request_tool`) send `lean_schema` instead: the same names,
+types, enums, bounds and required arguments, but an optional argument is shown by leaving it out of
+`required` (no null branch, no `default: null`), objects are not marked closed, and OpenAI strict mode is
+off. The registry validates every call either way (unknown arguments are an input error the model reads and
+corrects; null still means the default), so the lean form only costs the model less context on every turn.
 """
 
 from __future__ import annotations
@@ -134,6 +141,36 @@ def compact_schema(spec: SchemaSource) -> dict[str, Any]:
     return _drop_titles(_inline(copy.deepcopy(schema), schema))
 
 
+def lean_schema(spec: SchemaSource) -> dict[str, Any]:
+    """The compact schema with each optional argument's null branch and `default: null` left out (a required
+    argument that takes null keeps it: there null is a value, not the default)."""
+    return _lean(compact_schema(spec))
+
+
+def _lean(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_lean(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _lean(value) for key, value in node.items() if key not in ("properties", "additionalProperties")}
+    if "properties" in node:
+        required = set(node.get("required", []))
+        out["properties"] = {name: _lean(prop) if name in required else _without_null(_lean(prop))
+                             for name, prop in node["properties"].items()}
+    return out
+
+
+def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """An optional property as its non-null branch (other keys kept), `default: null` dropped."""
+    out = {k: v for k, v in prop.items() if not (k == "default" and v is None)}
+    branches = out.get("anyOf")
+    if isinstance(branches, list) and {"type": "null"} in branches:
+        rest = [b for b in branches if b != {"type": "null"}]
+        out.pop("anyOf")
+        out = {**rest[0], **out} if len(rest) == 1 else {"anyOf": rest, **out}
+    return out
+
+
 def _drop_titles(node: Any) -> Any:
     if isinstance(node, list):
         return [_drop_titles(item) for item in node]
@@ -161,6 +198,17 @@ def to_openai_chat(spec: SchemaSource) -> dict[str, Any]:
             "strict": True,
         },
     }
+
+
+def openai_request_tool(spec: SchemaSource) -> dict[str, Any]:
+    """The Chat Completions `tools` entry the agent sends its own model: lean, not strict (see the module)."""
+    return {"type": "function", "function": {"name": spec.name, "description": spec.description,
+                                             "parameters": lean_schema(spec)}}
+
+
+def anthropic_request_tool(spec: SchemaSource) -> dict[str, Any]:
+    """The Messages API `tools` entry the agent sends its own model: lean (see the module)."""
+    return {"name": spec.name, "description": spec.description, "input_schema": lean_schema(spec)}
 
 
 def to_openai_responses(spec: SchemaSource) -> dict[str, Any]:

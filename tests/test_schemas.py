@@ -13,7 +13,9 @@ from pydantic import BaseModel, Field
 from ecocompute.registry import TOOLS, ToolSpec
 from ecocompute.schemas import (
     RENDERERS,
+    anthropic_request_tool,
     export_all,
+    openai_request_tool,
     strict_schema,
     to_anthropic,
     to_mcp,
@@ -214,3 +216,28 @@ def test_export_all_renders_given_specs_and_refuses_unknown_formats() -> None:
     assert [t["name"] for t in export_all("mcp", [SAMPLE])] == ["sample_tool"]
     with pytest.raises(ValueError, match="Unknown schema format 'xml'"):
         export_all("xml", [SAMPLE])
+
+
+@pytest.mark.parametrize("spec", _resolvable_specs())
+def test_the_lean_request_schema_keeps_names_types_bounds_and_real_required(spec: ToolSpec) -> None:
+    """What the agent sends its own model: every argument, its types without the null branch, its real
+    `required`; no null for an optional argument, no `default: null`, no strict flag (the registry validates
+    either way)."""
+    signature = _signature(spec)
+    strict = strict_schema(spec)["properties"]
+    for request in (openai_request_tool(spec)["function"]["parameters"], anthropic_request_tool(spec)["input_schema"]):
+        props = request["properties"]
+        assert list(props) == list(signature)
+        for name, (kinds, needed) in signature.items():
+            assert _schema_types(props[name]) == (kinds if needed else kinds - {"null"}), name
+            for bound in ("minimum", "maximum", "exclusiveMinimum", "maxItems"):
+                assert props[name].get(bound) == strict[name].get(bound), (name, bound)
+            assert needed or props[name].get("default") is not None or "default" not in props[name], name
+        assert set(request.get("required", [])) == {n for n, (_, needed) in signature.items() if needed}
+        assert "strict" not in openai_request_tool(spec)["function"]
+
+
+def test_a_call_that_leaves_out_every_optional_argument_is_what_null_means() -> None:
+    args = {"gpu": "A800", "precision": "nf4"}
+    assert SAMPLE.parse(args) == SAMPLE.parse({**args, "batch_size": None, "title": None, "window": None,
+                                               "regions": None, "share": None})

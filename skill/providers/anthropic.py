@@ -14,7 +14,7 @@ import anthropic
 from ecocompute.messages import Message, ModelError, Reply, ToolCall, Usage
 from ecocompute.providers import wire
 from ecocompute.providers.base import connection_error, status_error, timeout_error
-from ecocompute.schemas import to_anthropic
+from ecocompute.schemas import anthropic_request_tool
 
 if TYPE_CHECKING:
     from ecocompute.registry import ToolSpec
@@ -42,7 +42,7 @@ class AnthropicModel:
         self.close = weakref.finalize(self, client.close)
 
     def complete(self, system: str, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
-        extra: dict[str, Any] = {"tools": [to_anthropic(t) for t in tools]} if tools else {}
+        extra: dict[str, Any] = {"tools": [anthropic_request_tool(t) for t in tools]} if tools else {}
         system_text = "\n\n".join([system, *(m.text for m in messages if m.role == "system")]).strip()
         if system_text:
             extra["system"] = system_text

@@ -14,7 +14,7 @@ import openai
 from ecocompute.messages import Message, ModelError, Reply, ToolCall, Usage
 from ecocompute.providers import wire
 from ecocompute.providers.base import connection_error, status_error, timeout_error
-from ecocompute.schemas import to_openai_chat
+from ecocompute.schemas import openai_request_tool
 
 if TYPE_CHECKING:
     from ecocompute.registry import ToolSpec
@@ -37,7 +37,7 @@ class OpenAIChatModel:
     def complete(self, system: str, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
         sent = [{"role": "system", "content": system}] if system else []
         sent += [item for m in messages for item in to_wire(m)]
-        extra: dict[str, Any] = {"tools": [to_openai_chat(t) for t in tools]} if tools else {}
+        extra: dict[str, Any] = {"tools": [openai_request_tool(t) for t in tools]} if tools else {}
         where = str(self._client.base_url).rstrip("/")
         try:
             raw = self._client.chat.completions.with_raw_response.create(model=self.name, messages=sent, **extra)

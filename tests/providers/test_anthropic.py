@@ -14,6 +14,7 @@ from support.tools import test_tool_spec
 from ecocompute.messages import Message, ModelError, ToolResult
 from ecocompute.providers.anthropic import to_wire
 from ecocompute.providers.base import make_model
+from ecocompute.schemas import lean_schema
 
 KEY = FAKE_KEYS[1]
 TOOL = test_tool_spec()
@@ -46,6 +47,7 @@ def test_tool_use_round_trip(loopback: ScriptedServer, cassettes: vcr.VCR) -> No
     sent_first, sent_second = (json.loads(r.body) for r in cassette.requests)
     assert sent_first["system"] == "SYSTEM" and sent_first["max_tokens"] > 0
     assert sent_first["tools"][0]["input_schema"]["required"] == ["gpu"]
+    assert sent_first["tools"][0]["input_schema"] == lean_schema(TOOL)  # the lean request
     assert sent_second["messages"][1]["content"] == [
         {"type": "text", "text": "Reading the meter."},
         {"type": "tool_use", "id": "toolu_a", "name": "read_meter", "input": {"gpu": "A800"}},

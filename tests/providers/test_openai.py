@@ -13,6 +13,7 @@ from support.tools import test_tool_spec
 
 from ecocompute.messages import Message, ModelError, ToolResult
 from ecocompute.providers.base import make_model
+from ecocompute.schemas import lean_schema
 
 KEY = FAKE_KEYS[0]
 TOOL = test_tool_spec()
@@ -51,8 +52,8 @@ def test_tool_call_round_trip(loopback: ScriptedServer, cassettes: vcr.VCR) -> N
     assert sent_first["model"] == "loopback-scripted"
     assert sent_first["messages"][0] == {"role": "system", "content": "SYSTEM"}
     tool = sent_first["tools"][0]
-    assert tool["type"] == "function" and tool["function"]["strict"] is True
-    assert tool["function"]["parameters"]["additionalProperties"] is False
+    assert tool["type"] == "function" and "strict" not in tool["function"]  # the lean request, not strict
+    assert tool["function"]["parameters"] == lean_schema(TOOL)
     assert sent_second["messages"][-2]["tool_calls"][0]["function"]["arguments"] == (
         '{"gpu": "A800", "precision": null, "batch_size": null}'
     )
