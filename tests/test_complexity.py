@@ -14,12 +14,10 @@ from radon.complexity import cc_visit
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 15
 KNOWN = {  # "path:function" -> complexity when listed; to be split (candidate rows, constraints, ranking, reasons)
-    "tools/diagnose.py:_power": 28,
     "tools/compare.py:compare_precisions": 27,
     "tools/compare_gpus.py:compare_gpus": 24,
     "tools/compare.py:_table": 21,
     "tools/audit/engine.py:audit_source": 18,
-    "tools/query.py:resolve": 17,
     "tools/estimate.py:_estimate": 17,
     "tools/compare.py:_row": 17,
 }
