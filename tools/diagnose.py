@@ -25,6 +25,8 @@ FIX_POWER = "# compare energy per token (J) = power (W) / throughput (tok/s), no
 
 
 class Finding(BaseModel):
+    """One matched energy-waste pattern: why it wastes energy, the evidence rows, the fix and the expected gain."""
+
     pattern: Pattern
     confidence: Confidence
     explanation: str
@@ -36,6 +38,8 @@ class Finding(BaseModel):
 
 
 class Observed(BaseModel):
+    """Energy per 1k tokens derived from the power and throughput the user observed."""
+
     energy_j_per_1k_tok: float
     basis: Basis = "derived"
     formula: str

@@ -32,6 +32,7 @@ class Query(BaseModel):
     num_gpus: int | None = None  # from a count written with the GPU ("2xB200"); None = any
 
     def matches(self, m: Measurement) -> bool:
+        """`m` passes every filter that is set."""
         return ((self.gpu is None or m.gpu == self.gpu)
                 and (self.model_given is None or m.model == self.model)
                 and (self.precision is None or m.precision == self.precision)
@@ -82,6 +83,7 @@ def _precision(precision: str | None, checkpoint: str | None) -> str | None:
 
 
 def require_any(**given: object) -> None:
+    """At least one filter must be given (a blank string counts as not given)."""
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in given.values()):
         raise missing(f"Give at least one of: {', '.join(given)}.", *given)
 

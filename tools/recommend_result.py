@@ -26,6 +26,8 @@ ReasonKind = Literal[
 
 
 class RuleCheck(BaseModel):
+    """The original skill's precision rule for this size and VRAM, and whether the measured rows agree with it."""
+
     rule: str
     applies: bool
     says: str | None
