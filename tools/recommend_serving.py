@@ -21,9 +21,7 @@ def serving(q: Query, eng: Engine, size: float | None, use_case: UseCase, deadli
             num_gpus: int | None, prefer_experiment: str | None = None) -> RecommendResult:
     """The lowest-energy serving setting that meets the latency deadline, over the newest engine version's sweeps."""
     rows = _candidate_rows(q, eng, num_gpus)
-    assumed = _assumed_deadline(use_case) if deadline is None else None
-    if assumed is not None:
-        deadline, metric = DEFAULT_DEADLINE_MS[use_case], "p99"
+    deadline, metric, assumed = _deadline(use_case, deadline, metric)
     sweeps = _newest_sweeps(rows)
     choices = [choose(sweep, deadline, metric) for sweep in sweeps.values()]
     choice = _rank(choices, prefer_experiment)
@@ -51,14 +49,15 @@ def _candidate_rows(q: Query, eng: Engine, num_gpus: int | None) -> list[Measure
     raise not_measured(f"No {eng.key} serving rows for {name} on {q.gpu}.", "model", name, [])
 
 
-def _assumed_deadline(use_case: UseCase) -> Reason | None:
-    """The use case's default deadline when the user gave none (a stated policy, not a measurement)."""
-    deadline = DEFAULT_DEADLINE_MS.get(use_case)
-    if deadline is None:
-        return None
-    return Reason(kind="assumed_deadline",
-                  text=(f"No latency deadline given: for {use_case} use a p99 inter-token latency of at most {deadline:g} ms "
-                        "is assumed (a stated default, about 10 tokens/s per user); give itl_deadline_ms to change it."))
+def _deadline(use_case: UseCase, deadline: float | None, metric: LatencyMetric) -> tuple[float | None, LatencyMetric, Reason | None]:
+    """The latency constraint: the one given, else the use case's default (a stated policy, said as a reason), else none."""
+    default = DEFAULT_DEADLINE_MS.get(use_case)
+    if deadline is not None or default is None:
+        return deadline, metric, None
+    return default, "p99", Reason(kind="assumed_deadline",
+                                  text=(f"No latency deadline given: for {use_case} use a p99 inter-token latency of at most "
+                                        f"{default:g} ms is assumed (a stated default, about 10 tokens/s per user); give "
+                                        "itl_deadline_ms to change it."))
 
 
 def _newest_sweeps(rows: list[Measurement]) -> dict[SweepKey, list[Measurement]]:
