@@ -59,13 +59,13 @@ def within_deadline(sweep: list[Measurement], deadline: float | None, metric: La
     return [m for m in sweep if deadline is None or (latency(m, metric) or float("inf")) <= deadline]
 
 
-def fastest(sweep: list[Measurement], metric: LatencyMetric) -> Measurement:
+def _fastest(sweep: list[Measurement], metric: LatencyMetric) -> Measurement:
     """The setting with the lowest measured latency (the first of the sweep when none is recorded)."""
     return min(sweep, key=lambda m: latency(m, metric) or float("inf"))
 
 
 def _none_meets(sweep: list[Measurement], setup: dict[str, Any], metric: LatencyMetric) -> ServingChoice:
-    quick = fastest(sweep, metric)
+    quick = _fastest(sweep, metric)
     return ServingChoice(**setup, chosen=view(quick), meets_deadline=False, neighbours=_around(sweep, quick), tighter_deadline=None,
                          explanation=(f"No measured max_num_seqs meets {metric} ITL <= {setup['deadline_ms']:g} ms; the lowest measured "
                                       f"is {latency(quick, metric):g} ms at max_num_seqs {quick.batch_size} ({quick.row_id})."))
