@@ -25,6 +25,8 @@ FIX_POWER = "# compare energy per token (J) = power (W) / throughput (tok/s), no
 
 
 class Finding(BaseModel):
+    """One matched energy-waste pattern: why it wastes energy, the evidence rows, the fix and the expected gain."""
+
     pattern: Pattern
     confidence: Confidence
     explanation: str
@@ -36,6 +38,8 @@ class Finding(BaseModel):
 
 
 class Observed(BaseModel):
+    """Energy per 1k tokens derived from the power and throughput the user observed."""
+
     energy_j_per_1k_tok: float
     basis: Basis = "derived"
     formula: str
@@ -157,21 +161,42 @@ def _batch(batch_size: int | None, use_case: UseCase | None) -> Finding | None:
 
 
 def _power(prec: str | None, rows: list[Measurement], power: float | None, tps: float | None) -> Finding | None:
-    mine = [m for m in rows if m.precision == prec and prec != "fp16"]
-    fp16 = {(m.experiment, m.batch_size): m for m in rows if m.precision == "fp16"}
-    pairs = [(m, fp16[(m.experiment, m.batch_size)]) for m in mine if (m.experiment, m.batch_size) in fp16]
-    pairs = [(m, b) for m, b in pairs if m.power_w and b.power_w and m.power_w < b.power_w
-             and m.energy_j_per_1k_tok and b.energy_j_per_1k_tok and m.energy_j_per_1k_tok > b.energy_j_per_1k_tok]
+    """Lower power mistaken for lower energy: this precision's measured rows that draw less power than FP16 yet use
+    more energy per token (high confidence), else the user's own power and throughput (low)."""
+    pairs = [(m, b) for m, b in _fp16_pairs(prec, rows) if _less_power_more_energy(m, b)]
     if not pairs and not (power and tps):
         return None
-    ev = evidence.power_vs_energy()
+    text, rows_cited = _power_evidence(pairs)
     own = [energy_delta(m, b) for m, b in pairs]
     return Finding(
         pattern="power_not_energy", confidence="high" if pairs else "low",
         explanation=("Energy = power x time. A quantised run can draw less power yet take longer per token, so its energy per "
                      "token is higher; judge by joules per token, not watts."),
-        evidence=("; ".join(f"{m.row_id}: {m.power_w:g} W vs FP16 {b.power_w:g} W ({b.row_id}), but {m.energy_j_per_1k_tok:g} vs "
-                            f"{b.energy_j_per_1k_tok:g} J/1k" for m, b in pairs) or ev.claim),
-        evidence_rows=sorted({r for m, b in pairs for r in (m.row_id, b.row_id)} or set(ev.row_ids[:10])),
+        evidence=text, evidence_rows=rows_cited,
         basis="measured" if pairs else "derived", fix=FIX_POWER, expected_improvement=[d for d in own if d],
     )
+
+
+def _fp16_pairs(prec: str | None, rows: list[Measurement]) -> list[tuple[Measurement, Measurement]]:
+    """Each row at `prec` (not FP16 itself) with the FP16 row of the same experiment and batch size."""
+    if prec == "fp16":
+        return []
+    fp16 = {(m.experiment, m.batch_size): m for m in rows if m.precision == "fp16"}
+    return [(m, fp16[(m.experiment, m.batch_size)]) for m in rows if m.precision == prec and (m.experiment, m.batch_size) in fp16]
+
+
+def _less_power_more_energy(m: Measurement, fp16: Measurement) -> bool:
+    """The paradox: `m` draws less power than its FP16 row yet uses more energy per token."""
+    if not (m.power_w and fp16.power_w and m.energy_j_per_1k_tok and fp16.energy_j_per_1k_tok):
+        return False
+    return m.power_w < fp16.power_w and m.energy_j_per_1k_tok > fp16.energy_j_per_1k_tok
+
+
+def _power_evidence(pairs: list[tuple[Measurement, Measurement]]) -> tuple[str, list[str]]:
+    """The measured pairs in words with their rows; without any, the dataset-wide finding and its first rows."""
+    if not pairs:
+        ev = evidence.power_vs_energy()
+        return ev.claim, sorted(set(ev.row_ids[:10]))
+    text = "; ".join(f"{m.row_id}: {m.power_w:g} W vs FP16 {b.power_w:g} W ({b.row_id}), but {m.energy_j_per_1k_tok:g} vs "
+                     f"{b.energy_j_per_1k_tok:g} J/1k" for m, b in pairs)
+    return text, sorted({r for m, b in pairs for r in (m.row_id, b.row_id)})

@@ -259,7 +259,7 @@ def _recommended(q: Query, use_case: UseCase, current: ConfigEstimate, warnings:
         warnings.append(f"No optimised configuration: {exc.message}")
         return None
     if rec.precision is None or rec.batch_size is None:
-        warnings.append("No optimised configuration: " + "; ".join((rec.reasons if rec.precision else rec.warnings)[:1]))
+        warnings.append("No optimised configuration: " + "; ".join(([r.text for r in rec.reasons] if rec.precision else rec.warnings)[:1]))
         return None
     return rec
 

@@ -32,6 +32,7 @@ class Query(BaseModel):
     num_gpus: int | None = None  # from a count written with the GPU ("2xB200"); None = any
 
     def matches(self, m: Measurement) -> bool:
+        """`m` passes every filter that is set."""
         return ((self.gpu is None or m.gpu == self.gpu)
                 and (self.model_given is None or m.model == self.model)
                 and (self.precision is None or m.precision == self.precision)
@@ -47,29 +48,42 @@ def resolve(gpu: str | None = None, model: str | None = None, precision: str | N
 
     A checkpoint name that states a precision ("...-Instruct-FP8", "405B FP8") sets the precision when none
     is given, unless `checkpoint_decides` is off (tools that compare precisions)."""
-    for label, value in (("gpu", gpu), ("model", model), ("precision", precision), ("engine", engine)):
+    _reject_blank(gpu=gpu, model=model, precision=precision, engine=engine)
+    name, params = _model(model, sized_ok)
+    gpu_id, count = gpu_and_count(gpu) if gpu else (None, None)
+    return Query(gpu=gpu_id, num_gpus=count, model=name, model_given=model, model_params_b=params,
+                 precision=_precision(precision, model if name and checkpoint_decides else None),
+                 batch_size=batch_size, engine=engine_key(engine) if engine else None)
+
+
+def _reject_blank(**names: str | None) -> None:
+    """A blank name is a mistake, not a wildcard: say so rather than match everything."""
+    for label, value in names.items():
         if value is not None and not value.strip():
             raise ToolInputError(f"The {label} name is blank; give a name or leave it out (null).", code="unknown_name",
                                  details=UnknownName(kind=label, given=value, did_you_mean=[], covered=[]))
-    name: str | None = None
-    params: float | None = None
-    if model is not None and model.strip():
-        name = model_key(model)
-        params = model_params_b(model)  # from the dataset's model list, else a size token in the name
-        if name is None:
-            if params is None or not sized_ok:
-                resolve_model(model)  # raises the did-you-mean error
-    gpu_id, count = gpu_and_count(gpu) if gpu else (None, None)
-    return Query(
-        gpu=gpu_id, num_gpus=count,
-        model=name, model_given=model if model and model.strip() else None, model_params_b=params,
-        precision=precision_key(precision) if precision else (
-            checkpoint_precision(model) if model and name and checkpoint_decides else None),
-        batch_size=batch_size, engine=engine_key(engine) if engine else None,
-    )
+
+
+def _model(model: str | None, sized_ok: bool) -> tuple[str | None, float | None]:
+    """The dataset's model name and size in billions; an unknown name passes only with a size token (when `sized_ok`)."""
+    if model is None:
+        return None, None
+    name = model_key(model)
+    params = model_params_b(model)  # from the dataset's model list, else a size token in the name
+    if name is None and (params is None or not sized_ok):
+        resolve_model(model)  # raises the did-you-mean error
+    return name, params
+
+
+def _precision(precision: str | None, checkpoint: str | None) -> str | None:
+    """The precision asked for, else the one a known checkpoint's name states ("...-Instruct-FP8"), else any."""
+    if precision:
+        return precision_key(precision)
+    return checkpoint_precision(checkpoint) if checkpoint else None
 
 
 def require_any(**given: object) -> None:
+    """At least one filter must be given (a blank string counts as not given)."""
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in given.values()):
         raise missing(f"Give at least one of: {', '.join(given)}.", *given)
 

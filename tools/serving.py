@@ -29,34 +29,58 @@ class ServingChoice(BaseModel):
     explanation: str
 
 
-def _latency(m: Measurement, metric: LatencyMetric) -> float | None:
+def latency(m: Measurement, metric: LatencyMetric) -> float | None:
+    """The row's inter-token latency by `metric` (None when not recorded)."""
     return m.p99_itl_ms if metric == "p99" else m.median_itl_ms
 
 
 def choose(rows: list[Measurement], deadline: float | None, metric: LatencyMetric) -> ServingChoice:
     """Lowest energy per token whose measured latency meets the deadline (rows of one sweep)."""
     sweep = sorted(rows, key=lambda m: m.batch_size or 0)
-    head = sweep[0]
-    base: dict[str, Any] = dict(experiment=head.experiment, engine_version=head.engine_version, num_gpus=head.num_gpus,
-                                parallel=head.parallel, precision=head.precision, deadline_ms=deadline, latency_metric=metric)
-    if deadline is not None and all(_latency(m, metric) is None for m in sweep):
-        return ServingChoice(**base, chosen=None, meets_deadline=False, neighbours=[view(m) for m in sweep[:3]],
-                             tighter_deadline=None, explanation=f"{head.experiment} records no {metric} inter-token latency, so the deadline cannot be checked.")
-    ok = [m for m in sweep if deadline is None or (_latency(m, metric) or float("inf")) <= deadline]
+    setup = _setup(sweep[0], deadline, metric)
+    if deadline is not None and all(latency(m, metric) is None for m in sweep):
+        return ServingChoice(**setup, chosen=None, meets_deadline=False, neighbours=[view(m) for m in sweep[:3]], tighter_deadline=None,
+                             explanation=f"{sweep[0].experiment} records no {metric} inter-token latency, so the deadline cannot be checked.")
+    ok = within_deadline(sweep, deadline, metric)
     if not ok:
-        fastest = min(sweep, key=lambda m: _latency(m, metric) or float("inf"))
-        return ServingChoice(**base, chosen=view(fastest), meets_deadline=False, neighbours=_around(sweep, fastest),
-                             tighter_deadline=None,
-                             explanation=(f"No measured max_num_seqs meets {metric} ITL <= {deadline:g} ms; the lowest measured is "
-                                          f"{_latency(fastest, metric):g} ms at max_num_seqs {fastest.batch_size} ({fastest.row_id})."))
-    best = min(ok, key=lambda m: m.energy_j_per_1k_tok or float("inf"))
-    return ServingChoice(**base, chosen=view(best), meets_deadline=True, neighbours=_around(sweep, best),
-                         tighter_deadline=_tighter(ok, best, metric),
-                         explanation=(f"max_num_seqs {best.batch_size} has the lowest energy per output token among settings"
-                                      + (f" whose {metric} ITL <= {deadline:g} ms" if deadline is not None else "")
-                                      + f" ({best.row_id}; {best.num_gpus}×{best.gpu.upper()}"
-                                      + (f", {best.parallel}" if best.parallel else "") + ")."
-                                      + (" " + repeat_warning(best) if best.runs else "")))
+        return _none_meets(sweep, setup, metric)
+    best = min(ok, key=_energy)
+    return ServingChoice(**setup, chosen=view(best), meets_deadline=True, neighbours=_around(sweep, best),
+                         tighter_deadline=_tighter(ok, best, metric), explanation=_why_best(best, deadline, metric))
+
+
+def _setup(head: Measurement, deadline: float | None, metric: LatencyMetric) -> dict[str, Any]:
+    return dict(experiment=head.experiment, engine_version=head.engine_version, num_gpus=head.num_gpus,
+                parallel=head.parallel, precision=head.precision, deadline_ms=deadline, latency_metric=metric)
+
+
+def within_deadline(sweep: list[Measurement], deadline: float | None, metric: LatencyMetric) -> list[Measurement]:
+    """The settings of a sweep whose measured latency meets the deadline (all of them without a deadline)."""
+    return [m for m in sweep if deadline is None or (latency(m, metric) or float("inf")) <= deadline]
+
+
+def _fastest(sweep: list[Measurement], metric: LatencyMetric) -> Measurement:
+    """The setting with the lowest measured latency (the first of the sweep when none is recorded)."""
+    return min(sweep, key=lambda m: latency(m, metric) or float("inf"))
+
+
+def _none_meets(sweep: list[Measurement], setup: dict[str, Any], metric: LatencyMetric) -> ServingChoice:
+    quick = _fastest(sweep, metric)
+    return ServingChoice(**setup, chosen=view(quick), meets_deadline=False, neighbours=_around(sweep, quick), tighter_deadline=None,
+                         explanation=(f"No measured max_num_seqs meets {metric} ITL <= {setup['deadline_ms']:g} ms; the lowest measured "
+                                      f"is {latency(quick, metric):g} ms at max_num_seqs {quick.batch_size} ({quick.row_id})."))
+
+
+def _why_best(best: Measurement, deadline: float | None, metric: LatencyMetric) -> str:
+    within = f" whose {metric} ITL <= {deadline:g} ms" if deadline is not None else ""
+    parallel = f", {best.parallel}" if best.parallel else ""
+    reruns = " " + repeat_warning(best) if best.runs else ""
+    return (f"max_num_seqs {best.batch_size} has the lowest energy per output token among settings{within} "
+            f"({best.row_id}; {best.num_gpus}×{best.gpu.upper()}{parallel}).{reruns}")
+
+
+def _energy(m: Measurement) -> float:
+    return m.energy_j_per_1k_tok or float("inf")
 
 
 def _around(sweep: list[Measurement], m: Measurement) -> list[RowView]:
@@ -64,14 +88,22 @@ def _around(sweep: list[Measurement], m: Measurement) -> list[RowView]:
     return [view(x) for x in sweep[max(0, i - 1):i + 2] if x is not m]
 
 
-def _tighter(ok: list[Measurement], best: Measurement, metric: LatencyMetric) -> str | None:
-    lat = _latency(best, metric)
-    faster = [m for m in ok if lat is not None and (_latency(m, metric) or float("inf")) < lat]
+def faster_option(ok: list[Measurement], best: Measurement, metric: LatencyMetric) -> Measurement | None:
+    """The setting a tighter deadline moves to: the lowest energy among those faster than `best`."""
+    lat = latency(best, metric)
+    faster = [m for m in ok if lat is not None and (latency(m, metric) or float("inf")) < lat]
     if not faster or not best.energy_j_per_1k_tok:
         return None
-    nxt = min(faster, key=lambda m: m.energy_j_per_1k_tok or float("inf"))
-    return (f"A deadline below {lat:g} ms moves to max_num_seqs {nxt.batch_size} ({nxt.row_id}, {metric} ITL {_latency(nxt, metric):g} ms): "
-            f"{pct_change(known(nxt.energy_j_per_1k_tok), best.energy_j_per_1k_tok):+.1f}% energy per token vs {best.row_id}.")
+    return min(faster, key=_energy)
+
+
+def _tighter(ok: list[Measurement], best: Measurement, metric: LatencyMetric) -> str | None:
+    nxt = faster_option(ok, best, metric)
+    if nxt is None:
+        return None
+    return (f"A deadline below {latency(best, metric):g} ms moves to max_num_seqs {nxt.batch_size} ({nxt.row_id}, {metric} ITL "
+            f"{latency(nxt, metric):g} ms): {pct_change(known(nxt.energy_j_per_1k_tok), known(best.energy_j_per_1k_tok)):+.1f}% "
+            f"energy per token vs {best.row_id}.")
 
 
 _FRACTIONS = {0.25: "a quarter of the", 0.5: "half the", 2.0: "twice the", 4.0: "four times the"}

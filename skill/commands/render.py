@@ -135,7 +135,7 @@ def _recommend(r: dict[str, Any]) -> None:
     console.print(f"[bold]Recommended[/]: precision [bold]{r['precision']}[/], "
                   + (engine_of(r["engine"]).batch_word if engine_of(r["engine"]).serving else "batch size") + f" [bold]{r['batch_size']}[/] ({r['engine']}; basis {r['basis']})")
     for reason in r["reasons"]:
-        console.print(f"  • {reason}")
+        console.print(f"  • {reason['text']}")
     for c in r["rule_checks"]:
         console.print(f"  rule '{c['rule']}': {c['verdict']}")
     if r.get("expected"):

@@ -43,7 +43,7 @@ def optimize_context(rec: dict[str, Any], args: dict[str, Any], lookup: Any, ask
     if asked_gpus and exp and exp.get("num_gpus") and asked_gpus != exp["num_gpus"]:
         warnings.append(f"You mentioned {asked_gpus} GPUs; the measured setting uses {exp['num_gpus']} GPUs ({exp['row_id']}), "
                         "so scale by measuring your own setup")
-    reasons = list(rec.get("reasons", []))
+    reasons = [r["text"] for r in rec.get("reasons", [])]
     reasons += [f"Rule of the original skill '{c['rule']}': {c['verdict']}" for c in rec.get("rule_checks", []) if c.get("applies")]
     batch = rec.get("batch_size")
     batch_text = "none (see Warning)" if batch is None else (f"{engine_of(rec['engine']).batch_word} {batch}" if engine_of(rec["engine"]).serving else str(batch))

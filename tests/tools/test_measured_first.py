@@ -12,7 +12,8 @@ from ecocompute.tools.dataset import load
 from ecocompute.tools.engines import engine
 from ecocompute.tools.estimate import estimate_cost
 from ecocompute.tools.names import gpu_and_count
-from ecocompute.tools.recommend import DEFAULT_DEADLINE_MS, MAX_BATCH_FOR_USE, recommend_config
+from ecocompute.tools.recommend import MAX_BATCH_FOR_USE, recommend_config
+from ecocompute.tools.recommend_serving import DEFAULT_DEADLINE_MS
 
 DATA = load()
 EAGER_PAIRS = sorted({(m.gpu, m.model) for m in DATA.primary() if not engine(m.engine).serving and m.num_gpus == 1})
@@ -107,7 +108,8 @@ def test_serving_energy_per_request_is_measured_unless_tokens_are_given(gpu: str
 def test_interactive_serving_respects_the_stated_default_deadline_and_shows_latency() -> None:
     res = estimate_cost(gpu="2xB200", model="Llama-3.1-70B", engine="vllm", volume=1e6, use_case="interactive")
     rec = recommend_config(gpu="2xB200", model="Llama-3.1-70B", use_case="interactive")
-    assert any("No latency deadline given" in r for r in rec.reasons)
+    assumed = [r for r in rec.reasons if r.kind == "assumed_deadline"]
+    assert len(assumed) == 1 and "No latency deadline given" in assumed[0].text
     if res.optimised is not None:
         assert res.optimised.p99_itl_ms is not None and res.optimised.p99_itl_ms <= DEFAULT_DEADLINE_MS["interactive"]
         assert res.optimised.median_itl_ms is not None

@@ -24,7 +24,7 @@ def test_data_overrides_rule_and_says_so():
     check = res.rule_checks[0]
     if check.says != check.data_says:
         assert check.verdict == "data overrides the rule"
-        assert any("data wins" in r for r in res.reasons)
+        assert any(r.kind == "rule_overridden" and "data wins" in r.text for r in res.reasons)
     assert res.batch_size > 1
 
 
@@ -55,3 +55,34 @@ def test_impossible_deadline_is_said_not_rounded():
 def test_needs_model_or_size():
     with pytest.raises(ToolInputError):
         recommend_config(gpu="a800")
+
+
+STRUCTURED = [dict(gpu="a800", model="Mistral-7B", use_case="interactive"), dict(gpu="a800", model="Mistral-7B", use_case="batch"),
+              dict(gpu="h100", model="Llama-3.1-8B", engine="vllm", itl_deadline_ms=50),
+              dict(gpu="h100", model="Llama-3.1-8B", engine="vllm", itl_deadline_ms=1),
+              dict(gpu="b200", model="Llama-3.1-405B", use_case="interactive"), dict(gpu="rtx4090", model="Foo-13B")]
+
+
+def test_reasons_are_structured_items_citing_their_rows_and_figures():
+    kinds = set()
+    for kwargs in STRUCTURED:
+        res = recommend_config(**kwargs)
+        for reason in res.reasons:
+            kinds.add(reason.kind)
+            assert reason.text and set(reason.row_ids) <= set(ROWS), reason
+            for fig in reason.figures:  # every figure a reason carries is the one its words state
+                assert f"{fig.value:g}" in reason.text or f"{fig.value:+.1f}" in reason.text, (fig, reason.text)
+            if reason.kind in ("lowest_energy", "precision_delta", "latency", "tighter_deadline", "other_setups"):
+                assert reason.row_ids and all(r in reason.text for r in reason.row_ids), reason
+    assert kinds >= {"lowest_energy", "precision_delta", "rule_overridden", "deadline_choice", "tighter_deadline", "latency",
+                     "other_setups", "assumed_deadline", "size_class", "batch_size"}
+
+
+def test_a_precision_delta_reason_carries_the_derived_figure_and_both_rows():
+    res = recommend_config(gpu="a800", model="Mistral-7B", use_case="interactive")
+    delta = next(r for r in res.reasons if r.kind == "precision_delta")
+    new, base = (ROWS[r] for r in delta.row_ids)
+    assert base.precision == "fp16" and new.experiment == base.experiment and new.batch_size == base.batch_size
+    (fig,) = delta.figures
+    assert fig.basis == "derived" and fig.unit == "%"
+    assert fig.value == pytest.approx((new.energy_j_per_1k_tok - base.energy_j_per_1k_tok) / base.energy_j_per_1k_tok * 100, abs=0.05)

@@ -75,7 +75,9 @@ def test_serving_choice_never_picks_one_run_silently():
     assert result.expected is not None
     if result.expected.row_id == mean.row_id:
         assert result.expected.basis == "derived"
-        assert all(r.row_id in result.reasons[0] for r in mean.runs)
+        why = result.reasons[0]
+        assert why.kind == "deadline_choice"
+        assert all(r.row_id in why.text and r.row_id in why.row_ids for r in mean.runs)
     assert not any(result.expected.row_id == r.row_id for r in mean.runs)
 
 
@@ -143,4 +145,4 @@ def test_moe_fit_uses_total_parameters_and_reports_active_ones():
     result = recommend_config(gpu="rtx4090", model="Llama 4 Scout")
     assert result.params_b == scout.params_b and result.activated_params_b == scout.activated_params_b
     assert result.precision is None and any("Does not fit" in w for w in result.warnings)
-    assert any("mixture of experts" in r for r in result.reasons)
+    assert any(r.kind == "mixture_of_experts" and "mixture of experts" in r.text for r in result.reasons)
