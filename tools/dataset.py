@@ -233,16 +233,14 @@ def _measurements(name: str, idle_w: dict[str, float | None]) -> list[Measuremen
     """
     reader = csv.reader(_text(name).splitlines())
     header = next(reader)
+    columns = [(i, column) for i, column in enumerate(header) if column not in _SOURCE_COLUMNS]
+    source = [(header.index(column), key) for column, key in _SOURCE_COLUMNS.items()]
     out = []
     for cells in reader:
-        data: dict[str, object] = {}
-        source: dict[str, str] = {}
-        for column, cell in zip(header, cells, strict=True):
-            if column in _SOURCE_COLUMNS:
-                source[_SOURCE_COLUMNS[column]] = cell
-            else:
-                data[column] = None if cell == "" else cell
-        data["source"] = source
+        if len(cells) != len(header):
+            raise ValueError(f"{name}: a row has {len(cells)} cells for {len(header)} columns")
+        data: dict[str, object] = {column: cells[i] or None for i, column in columns}
+        data["source"] = {key: cells[i] for i, key in source}
         data["num_gpus"] = data["num_gpus"] or "1"
         data["identity"] = _identity(_number(data["power_w"]), _number(data["throughput_tok_s"]),
                                      _number(data["energy_j_per_1k_tok"]), data["energy_basis"],
