@@ -1,7 +1,8 @@
 """The `ecocompute` command: a thin dispatcher over command modules in `ecocompute.commands`.
 
 Each command module exposes `configure(parser)` and `run(args) -> int` and keeps heavy imports
-(SDKs, rich, jinja2) inside `run`, so that `ecocompute tool …` starts fast.
+(SDKs, rich, jinja2) inside `run`, so that `ecocompute tool …` starts fast. This module imports no
+pydantic itself: `--help`, `--version` and `completion` start with the standard library only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import sys
 from importlib import import_module
 
 from ecocompute import __version__, console
-from ecocompute.tools.errors import ToolInputError
 
 DESCRIPTION = ("EcoCompute: advice on running LLMs on NVIDIA GPUs without wasting energy. Every number "
                "comes from a deterministic tool over measured data, with the rows behind it.")
@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 # commands that print through the rich console and so take --width
 RICH_OUTPUT = frozenset({"ask", "chat", "lookup", "compare", "compare-gpus", "estimate", "recommend", "diagnose", "eval"})
+# commands that run one tool (or none) and print: their process makes no garbage worth collecting
+ONE_SHOT = frozenset({"tool", "lookup", "compare", "compare-gpus", "estimate", "recommend", "diagnose", "completion"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,16 +85,20 @@ def _selected_parser(argv: list[str]) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code.
 
-    Without `argv` (the console script, `python -m ecocompute.cli`) the process exits when this returns;
-    the objects it made then live until exit, so they are moved out of the garbage collector's reach
-    (`gc.freeze`) and the interpreter's shutdown does not walk them all once more: about 20 ms of a
-    150 ms `ecocompute tool` call (`python -m benchmarks.cold_start`). Called with `argv` (tests, other
-    Python code), the process goes on and nothing is frozen.
+    Without `argv` (the console script, `python -m ecocompute.cli`) the process exits when this returns.
+    A one-shot command (`ONE_SHOT`: imports, one tool call, a print) then runs without the cyclic garbage
+    collector, whose passes over the imported modules, classes and pydantic schemas free nothing; and
+    every command ends by moving its objects out of the collector's reach (`gc.freeze`), so that the
+    interpreter's shutdown does not walk them all once more. Measured by `python -m benchmarks.cold_start`.
+    Called with `argv` (tests, other Python code), the process goes on and the collector is left alone.
     """
     if argv is not None:
         return _run(list(argv))
+    argv = sys.argv[1:]
+    if argv and argv[0] in ONE_SHOT:
+        gc.disable()
     try:
-        return _run(sys.argv[1:])
+        return _run(argv)
     finally:
         gc.freeze()
 
@@ -104,6 +110,8 @@ def _run(argv: list[str]) -> int:
         build_parser().print_help()
         return 0
     console.set_width(getattr(args, "width", None))
+    from ecocompute.tools.errors import ToolInputError  # pydantic: only once a command runs
+
     try:
         code = int(args.run(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
