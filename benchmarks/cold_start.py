@@ -40,11 +40,24 @@ def _entry() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ecocompute.cli"]
 
 
-def _run(argv: list[str]) -> tuple[float, int, str]:
+def _run(argv: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user + system of the child), exit code and last stderr line of one run."""
+    before = _children_cpu()
     start = perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    wall = perf_counter() - start
     lines = proc.stderr.strip().splitlines()
-    return perf_counter() - start, proc.returncode, lines[-1] if lines else ""
+    return wall, _children_cpu() - before, proc.returncode, lines[-1] if lines else ""
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (0 where `resource` is missing: not POSIX)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _loaded_modules(cli_args: list[str]) -> tuple[list[str], str]:
@@ -94,16 +107,19 @@ def _tool_commands() -> dict[str, list[str]]:
     return commands
 
 
-def _timed(commands: dict[str, list[str]], rounds: int) -> tuple[dict[str, list[float]], dict[str, tuple[int, str]]]:
-    """Wall times of every command, one of each per round (round-robin), and each one's last status."""
+def _timed(commands: dict[str, list[str]], rounds: int) -> tuple[dict[str, list[float]], dict[str, list[float]],
+                                                                dict[str, tuple[int, str]]]:
+    """Wall and CPU times of every command, one of each per round (round-robin), and each one's last status."""
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     status: dict[str, tuple[int, str]] = {}
     for _ in range(rounds):
         for name, argv in commands.items():
-            seconds, code, last = _run(argv)
+            seconds, used, code, last = _run(argv)
             times[name].append(seconds)
+            cpu[name].append(used)
             status[name] = (code, last)
-    return times, status
+    return times, cpu, status
 
 
 def run(rounds: int = 15) -> tuple[list[Row], list[str]]:
@@ -121,7 +137,7 @@ def run(rounds: int = 15) -> tuple[list[Row], list[str]]:
             AUDIT: _entry() + audit_args,
             **tools,
         }
-        times, status = _timed(commands, rounds)
+        times, cpu, status = _timed(commands, rounds)
         modules = {"tool": _loaded_modules(LOOKUP_ARGS), "audit": _loaded_modules(audit_args)}
         slowest = {"tool": _importtime_top(LOOKUP_ARGS), "audit": _importtime_top(audit_args)}
     med = {name: median(values) for name, values in times.items()}
@@ -156,7 +172,9 @@ def run(rounds: int = 15) -> tuple[list[Row], list[str]]:
         f"- median of {rounds} runs each, round-robin, entry point `{' '.join(_entry())}`; "
         f"load average before {_load()}",
         *[f"- {name}: median {med[name] * 1000:.0f} ms, min {low[name] * 1000:.0f} ms, "
-          f"max {max(times[name]) * 1000:.0f} ms" for name in commands],
+          f"max {max(times[name]) * 1000:.0f} ms; CPU (user + system) median {median(cpu[name]) * 1000:.0f} ms "
+          f"({median(cpu[name]) / median(cpu[PYDANTIC]):.2f}x import pydantic)" for name in commands],
+        "- CPU time is what a busy machine disturbs least: waiting for a core counts in wall time only",
         f"- heavy packages checked in sys.modules after main(): {', '.join(HEAVY)}",
         f"  - tool lookup_measurement: {', '.join(modules['tool'][0]) or 'none'} ({modules['tool'][1]})",
         f"  - audit FILE: {', '.join(modules['audit'][0]) or 'none'} ({modules['audit'][1]})",
