@@ -227,9 +227,9 @@ _SOURCE_COLUMNS = {"source_repo": "repo", "source_path": "path", "source_commit"
 def _measurements(name: str, idle_w: dict[str, float | None]) -> list[Measurement]:
     """The rows of one measurements CSV, identity-checked (see `identity_status`).
 
-    The one conversion of a cell before pydantic validates the row: a blank cell is None (the four
-    source cells stay as written). The energy identity is checked on the cells' numbers, so a row is
-    validated once, with its `identity`.
+    The only conversions before pydantic validates the row: a blank cell is None (a blank `num_gpus` is
+    1; the four source cells stay as written). The energy identity is checked on the cells' numbers, so
+    a row is validated once, with its `identity` (tests/tools/test_dataset.py checks both against the file).
     """
     reader = csv.reader(_text(name).splitlines())
     header = next(reader)
