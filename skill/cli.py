@@ -2,7 +2,7 @@
 
 Each command module exposes `configure(parser)` and `run(args) -> int` and keeps heavy imports
 (SDKs, rich, jinja2) inside `run`, so that `ecocompute tool …` starts fast. This module imports no
-pydantic itself: `--help`, `--version` and `completion` start with the standard library only.
+pydantic itself, and `ecocompute`, `--help` and `--version` import no command module.
 """
 
 from __future__ import annotations
@@ -49,13 +49,17 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_command_arguments: bool = True) -> argparse.ArgumentParser:
+    """The whole parser (completion scripts read it). Without the commands' own arguments it is what
+    `ecocompute`, `--help` and `--version` need, and imports no command module (nor pydantic)."""
     parser = _Parser(prog="ecocompute", description=DESCRIPTION,
                      epilog="Start with: ecocompute ask \"...\" (no API key needed), or ecocompute tool --list.")
     parser.add_argument("--version", action="version", version=f"ecocompute {__version__}")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
-        _configure(subs.add_parser(name, help=help_text, description=help_text), name)
+        sub = subs.add_parser(name, help=help_text, description=help_text)
+        if with_command_arguments:
+            _configure(sub, name)
     return parser
 
 
@@ -74,7 +78,7 @@ def _selected_parser(argv: list[str]) -> argparse.ArgumentParser:
     """Build only the sub-parser that argv asks for, so one command does not import the others."""
     name = argv[0] if argv and argv[0] in COMMANDS else None
     if name is None:
-        return build_parser()
+        return build_parser(with_command_arguments=any(arg in COMMANDS for arg in argv))
     parser = _Parser(prog="ecocompute")
     subs = parser.add_subparsers(dest="command", parser_class=_Parser)
     help_text = COMMANDS[name][1]
@@ -107,7 +111,7 @@ def _run(argv: list[str]) -> int:
     console.harden_stdio()
     args = _selected_parser(argv).parse_args(argv)
     if args.command is None:
-        build_parser().print_help()
+        build_parser(with_command_arguments=False).print_help()
         return 0
     console.set_width(getattr(args, "width", None))
     from ecocompute.tools.errors import ToolInputError  # pydantic: only once a command runs

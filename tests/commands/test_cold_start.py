@@ -17,10 +17,21 @@ def _command(*argv: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, stdin=subprocess.DEVNULL)
 
 
-def test_the_cli_module_imports_no_pydantic() -> None:
-    code = "import sys, ecocompute.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))"
+@pytest.mark.parametrize("argv", [[], ["--version"], ["--help"]])
+def test_the_cli_alone_imports_no_pydantic_and_no_command(argv: list[str]) -> None:
+    code = ("import sys, contextlib, io, ecocompute.cli\n"
+            f"sys.argv = ['ecocompute', *{argv!r}]\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "    ecocompute.cli.main()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.startswith('ecocompute.commands.')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_help_without_the_commands_arguments_is_the_same_text() -> None:
+    from ecocompute.cli import build_parser
+
+    assert build_parser(with_command_arguments=False).format_help() == build_parser().format_help()
 
 
 @pytest.mark.parametrize("name", ["lookup_measurement", "estimate_cost", "audit_code"])
