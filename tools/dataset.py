@@ -20,6 +20,7 @@ from ecocompute.tools.engines import engine
 Role = Literal["primary", "secondary", "mirror", "claim"]
 EnergyBasis = Literal["gross", "net_of_idle", "unknown", "as_mirrored_source"]
 IDENTITY_TOLERANCE = 0.01
+_SOURCE_COLUMNS = {"source_repo": "repo", "source_path": "path", "source_commit": "commit", "source_section": "section"}
 
 
 class Source(BaseModel):
@@ -221,16 +222,10 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(_text(name).splitlines()))
 
 
-_SOURCE_COLUMNS = {"source_repo": "repo", "source_path": "path", "source_commit": "commit", "source_section": "section"}
-
-
 def _measurements(name: str, idle_w: dict[str, float | None]) -> list[Measurement]:
-    """The rows of one measurements CSV, identity-checked (see `identity_status`).
-
-    The only conversions before pydantic validates the row: a blank cell is None (a blank `num_gpus` is
-    1; the four source cells stay as written). The energy identity is checked on the cells' numbers, so
-    a row is validated once, with its `identity` (tests/tools/test_dataset.py checks both against the file).
-    """
+    """The rows of one measurements CSV, each validated once with its energy identity (checked on the
+    cells' numbers). Before validation a blank cell is None (a blank `num_gpus` is 1; source cells stay
+    as written); tests/tools/test_dataset.py checks both against the file."""
     reader = csv.reader(_text(name).splitlines())
     header = next(reader)
     columns = [(i, column) for i, column in enumerate(header) if column not in _SOURCE_COLUMNS]
@@ -242,15 +237,11 @@ def _measurements(name: str, idle_w: dict[str, float | None]) -> list[Measuremen
         data: dict[str, object] = {column: cells[i] or None for i, column in columns}
         data["source"] = {key: cells[i] for i, key in source}
         data["num_gpus"] = data["num_gpus"] or "1"
-        data["identity"] = _identity(_number(data["power_w"]), _number(data["throughput_tok_s"]),
-                                     _number(data["energy_j_per_1k_tok"]), data["energy_basis"],
-                                     idle_w.get(str(data["gpu"])))
+        power, throughput, energy = (None if data[c] is None else float(str(data[c]))
+                                     for c in ("power_w", "throughput_tok_s", "energy_j_per_1k_tok"))
+        data["identity"] = _identity(power, throughput, energy, data["energy_basis"], idle_w.get(str(data["gpu"])))
         out.append(Measurement.model_validate(data))
     return out
-
-
-def _number(cell: object) -> float | None:
-    return None if cell is None else float(str(cell))
 
 
 def identity_status(m: Measurement, idle_w: float | None) -> str:
@@ -258,12 +249,11 @@ def identity_status(m: Measurement, idle_w: float | None) -> str:
     return _identity(m.power_w, m.throughput_tok_s, m.energy_j_per_1k_tok, m.energy_basis, idle_w)
 
 
-def _identity(power_w: float | None, throughput: float | None, energy: float | None, basis: object,
-              idle_w: float | None) -> str:
-    if power_w is None or not throughput or energy is None:
+def _identity(power: float | None, tok_s: float | None, energy: float | None, basis: object, idle: float | None) -> str:
+    if power is None or not tok_s or energy is None:
         return "not checkable (no power or throughput)"
-    subtract = idle_w if basis == "net_of_idle" and idle_w is not None else 0.0
-    computed = (power_w - subtract) / throughput * 1000
+    subtract = idle if basis == "net_of_idle" and idle is not None else 0.0
+    computed = (power - subtract) / tok_s * 1000
     ratio = energy / computed
     label = f"listed/computed={ratio:.4f}" + (f" with idle {subtract:g} W removed" if subtract else "")
     return ("ok: " if abs(ratio - 1) <= IDENTITY_TOLERANCE else "failed: ") + label
