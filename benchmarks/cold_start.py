@@ -1,7 +1,10 @@
 """CLI cold start next to `python -c pass` and `python -c "import pydantic"`, and heavy imports.
 
 Commands run round-robin (one of each per round) so drift hits every command alike; the figure is
-the median wall time of N runs with the venv's own interpreter and console script.
+the median wall time of N runs with the venv's own interpreter and console script (the minimum is
+reported beside it: on a shared machine it is the figure least disturbed by other processes).
+Every registry tool is started once per round with its example arguments (`ecocompute.examples`),
+so that no tool is slow by surprise. `python -m benchmarks.cold_start [ROUNDS]` runs this step alone.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ import tempfile
 from pathlib import Path
 from time import perf_counter
 
-from benchmarks.report import Row, median
+from benchmarks.report import Row, median, table
 
 HEAVY = ("openai", "anthropic", "mcp", "jinja2", "rich", "httpx", "yaml", "vcr")
 LOOKUP_ARGS = ["tool", "lookup_measurement", "--args", '{"gpu":"rtx4090d","model":"Mistral-7B"}']
+LOOKUP = "ecocompute tool lookup_measurement"
+AUDIT = "ecocompute audit FILE"
+PYDANTIC = "python -c 'import pydantic'"
 # The floor of any tool with a pydantic result: define one model, validate and dump it (the first model
 # built pulls in the rest of pydantic: schema generation, plugins, annotated types).
 ONE_MODEL = "python -c (one pydantic model defined, validated, dumped)"
@@ -34,11 +40,24 @@ def _entry() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ecocompute.cli"]
 
 
-def _run(argv: list[str]) -> tuple[float, int, str]:
+def _run(argv: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user + system of the child), exit code and last stderr line of one run."""
+    before = _children_cpu()
     start = perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    wall = perf_counter() - start
     lines = proc.stderr.strip().splitlines()
-    return perf_counter() - start, proc.returncode, lines[-1] if lines else ""
+    return wall, _children_cpu() - before, proc.returncode, lines[-1] if lines else ""
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (0 where `resource` is missing: not POSIX)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _loaded_modules(cli_args: list[str]) -> tuple[list[str], str]:
@@ -77,53 +96,85 @@ def _importtime_top(cli_args: list[str], count: int = 6) -> list[str]:
     return [f"{name} {us / 1000:.0f} ms" for us, name in top[:count]]
 
 
+def _tool_commands() -> dict[str, list[str]]:
+    """`ecocompute tool NAME --args EXAMPLE` for every registry tool (lookup_measurement first)."""
+    from ecocompute.examples import EXAMPLES
+
+    commands = {LOOKUP: _entry() + LOOKUP_ARGS}
+    for name, arguments in EXAMPLES.items():
+        if name != "lookup_measurement":
+            commands[f"ecocompute tool {name}"] = _entry() + ["tool", name, "--args", json.dumps(arguments)]
+    return commands
+
+
+def _timed(commands: dict[str, list[str]], rounds: int) -> tuple[dict[str, list[float]], dict[str, list[float]],
+                                                                dict[str, tuple[int, str]]]:
+    """Wall and CPU times of every command, one of each per round (round-robin), and each one's last status."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    status: dict[str, tuple[int, str]] = {}
+    for _ in range(rounds):
+        for name, argv in commands.items():
+            seconds, used, code, last = _run(argv)
+            times[name].append(seconds)
+            cpu[name].append(used)
+            status[name] = (code, last)
+    return times, cpu, status
+
+
 def run(rounds: int = 15) -> tuple[list[Row], list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         snippet = os.path.join(tmp, "inference.py")
         Path(snippet).write_text(AUDIT_SNIPPET, encoding="utf-8")
         audit_args = ["audit", snippet, "--fail-on", "never"]
+        tools = _tool_commands()
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
-            "python -c 'import pydantic'": [sys.executable, "-c", "import pydantic"],
+            PYDANTIC: [sys.executable, "-c", "import pydantic"],
             "python -c 'from pydantic import BaseModel'": [sys.executable, "-c", "from pydantic import BaseModel"],
             ONE_MODEL: [sys.executable, "-c", ONE_MODEL_CODE],
-            "ecocompute tool lookup_measurement": _entry() + LOOKUP_ARGS,
-            "ecocompute audit FILE": _entry() + audit_args,
+            LOOKUP: tools.pop(LOOKUP),
+            AUDIT: _entry() + audit_args,
+            **tools,
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        status: dict[str, tuple[int, str]] = {}
-        for _ in range(rounds):
-            for name, argv in commands.items():
-                seconds, code, last = _run(argv)
-                times[name].append(seconds)
-                status[name] = (code, last)
+        times, cpu, status = _timed(commands, rounds)
         modules = {"tool": _loaded_modules(LOOKUP_ARGS), "audit": _loaded_modules(audit_args)}
         slowest = {"tool": _importtime_top(LOOKUP_ARGS), "audit": _importtime_top(audit_args)}
     med = {name: median(values) for name, values in times.items()}
-    base, pyd = med["python -c pass"], med["python -c 'import pydantic'"]
+    low = {name: min(values) for name, values in times.items()}
+    base, pyd = med["python -c pass"], med[PYDANTIC]
     model = med["python -c 'from pydantic import BaseModel'"]
-    rows = [Row("cold start: python -c pass", f"{base * 1000:.0f} ms"),
-            Row("cold start: import pydantic", f"{pyd * 1000:.0f} ms", note=f"{pyd / base:.2f}x python -c pass; "
-                "pydantic 2 imports lazily: BaseModel is not loaded"),
-            Row("cold start: from pydantic import BaseModel", f"{model * 1000:.0f} ms",
+
+    def ms(name: str) -> str:
+        return f"{med[name] * 1000:.0f} ms (min {low[name] * 1000:.0f})"
+
+    rows = [Row("cold start: python -c pass", ms("python -c pass")),
+            Row("cold start: import pydantic", ms(PYDANTIC),
+                note=f"{pyd / base:.2f}x python -c pass; pydantic 2 imports lazily: BaseModel is not loaded"),
+            Row("cold start: from pydantic import BaseModel", ms("python -c 'from pydantic import BaseModel'"),
                 note=f"{model / pyd:.2f}x import pydantic; BaseModel imported, no model built"),
-            Row("cold start: one pydantic model built", f"{med[ONE_MODEL] * 1000:.0f} ms",
-                note=f"{med[ONE_MODEL] / pyd:.2f}x import pydantic; the floor of a tool with a pydantic result")]
-    for name, key in (("ecocompute tool lookup_measurement", "tool"), ("ecocompute audit FILE", "audit")):
+            Row("cold start: one pydantic model built", ms(ONE_MODEL),
+                note=f"{med[ONE_MODEL] / pyd:.2f}x import pydantic; the floor of a process that builds one model "
+                     "with pydantic's schema generation")]
+    for name in (LOOKUP, AUDIT, *tools):
         code, last = status[name]
-        heavy = ", ".join(modules[key][0]) or "none"
         note = (f"{med[name] / med[ONE_MODEL]:.2f}x one-model floor, {med[name] / base:.2f}x python -c pass; "
-                f"exit {code}; heavy modules loaded: {heavy}")
+                f"min/min {low[name] / low[PYDANTIC]:.2f}x import pydantic; exit {code}")
+        if name in (LOOKUP, AUDIT):
+            key = "tool" if name == LOOKUP else "audit"
+            note += f"; heavy modules loaded: {', '.join(modules[key][0]) or 'none'}"
         if code not in (0, 1):
             note += f"; stderr: {last}"
-        rows.append(Row(f"cold start: {name}", f"{med[name] * 1000:.0f} ms", "<= 2x import pydantic",
-                        med[name] / pyd, 2.0, note))
+        rows.append(Row(f"cold start: {name}", ms(name), "<= 2x import pydantic", med[name] / pyd, 2.0, note))
     details = [
         "### CLI cold start",
         "",
-        f"- median of {rounds} runs each, round-robin, entry point `{' '.join(_entry())}`",
-        *[f"- {name}: median {med[name] * 1000:.0f} ms, min {min(times[name]) * 1000:.0f} ms, "
-          f"max {max(times[name]) * 1000:.0f} ms" for name in commands],
+        f"- median of {rounds} runs each, round-robin, entry point `{' '.join(_entry())}`; "
+        f"load average before {_load()}",
+        *[f"- {name}: median {med[name] * 1000:.0f} ms, min {low[name] * 1000:.0f} ms, "
+          f"max {max(times[name]) * 1000:.0f} ms; CPU (user + system) median {median(cpu[name]) * 1000:.0f} ms "
+          f"({median(cpu[name]) / median(cpu[PYDANTIC]):.2f}x import pydantic)" for name in commands],
+        "- CPU time is what a busy machine disturbs least: waiting for a core counts in wall time only",
         f"- heavy packages checked in sys.modules after main(): {', '.join(HEAVY)}",
         f"  - tool lookup_measurement: {', '.join(modules['tool'][0]) or 'none'} ({modules['tool'][1]})",
         f"  - audit FILE: {', '.join(modules['audit'][0]) or 'none'} ({modules['audit'][1]})",
@@ -132,3 +183,16 @@ def run(rounds: int = 15) -> tuple[list[Row], list[str]]:
         "",
     ]
     return rows, details
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    step_rows, step_details = run(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    print(table(step_rows))
+    print("\n".join(step_details))

@@ -13,13 +13,14 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 
 from ecocompute.tools.engines import engine
 
 Role = Literal["primary", "secondary", "mirror", "claim"]
 EnergyBasis = Literal["gross", "net_of_idle", "unknown", "as_mirrored_source"]
 IDENTITY_TOLERANCE = 0.01
+_SOURCE_COLUMNS = {"source_repo": "repo", "source_path": "path", "source_commit": "commit", "source_section": "section"}
 
 
 class Source(BaseModel):
@@ -93,11 +94,6 @@ class Measurement(BaseModel):
     notes: str
     identity: str = "not checked"
     runs: tuple[Run, ...] = ()  # a mean over reruns of one configuration: each run's values (empty otherwise)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if value == "" else value
 
     @property
     def regime(self) -> str:
@@ -218,25 +214,47 @@ def mean_of_runs(runs: list[Measurement]) -> Measurement:
     })
 
 
+def _text(name: str) -> str:
+    return resources.files("ecocompute.references.data").joinpath(name).read_text(encoding="utf-8")
+
+
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("ecocompute.references.data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return list(csv.DictReader(_text(name).splitlines()))
 
 
-def _measurement(row: dict[str, str]) -> Measurement:
-    source = Source(repo=row.pop("source_repo"), path=row.pop("source_path"),
-                    commit=row.pop("source_commit"), section=row.pop("source_section"))
-    row["num_gpus"] = row["num_gpus"] or "1"
-    return Measurement.model_validate({**row, "source": source})
+def _measurements(name: str, idle_w: dict[str, float | None]) -> list[Measurement]:
+    """The rows of one measurements CSV, each validated once with its energy identity (checked on the
+    cells' numbers). Before validation a blank cell is None (a blank `num_gpus` is 1; source cells stay
+    as written); tests/tools/test_dataset.py checks both against the file."""
+    reader = csv.reader(_text(name).splitlines())
+    header = next(reader)
+    columns = [(i, column) for i, column in enumerate(header) if column not in _SOURCE_COLUMNS]
+    source = [(header.index(column), key) for column, key in _SOURCE_COLUMNS.items()]
+    out = []
+    for cells in reader:
+        if len(cells) != len(header):
+            raise ValueError(f"{name}: a row has {len(cells)} cells for {len(header)} columns")
+        data: dict[str, object] = {column: cells[i] or None for i, column in columns}
+        data["source"] = {key: cells[i] for i, key in source}
+        data["num_gpus"] = data["num_gpus"] or "1"
+        power, throughput, energy = (None if data[c] is None else float(str(data[c]))
+                                     for c in ("power_w", "throughput_tok_s", "energy_j_per_1k_tok"))
+        data["identity"] = _identity(power, throughput, energy, data["energy_basis"], idle_w.get(str(data["gpu"])))
+        out.append(Measurement.model_validate(data))
+    return out
 
 
 def identity_status(m: Measurement, idle_w: float | None) -> str:
     """Check energy = (power - idle) / throughput x 1000, idle only for net-of-idle rows."""
-    if m.power_w is None or not m.throughput_tok_s or m.energy_j_per_1k_tok is None:
+    return _identity(m.power_w, m.throughput_tok_s, m.energy_j_per_1k_tok, m.energy_basis, idle_w)
+
+
+def _identity(power: float | None, tok_s: float | None, energy: float | None, basis: object, idle: float | None) -> str:
+    if power is None or not tok_s or energy is None:
         return "not checkable (no power or throughput)"
-    subtract = idle_w if m.energy_basis == "net_of_idle" and idle_w is not None else 0.0
-    computed = (m.power_w - subtract) / m.throughput_tok_s * 1000
-    ratio = m.energy_j_per_1k_tok / computed
+    subtract = idle if basis == "net_of_idle" and idle is not None else 0.0
+    computed = (power - subtract) / tok_s * 1000
+    ratio = energy / computed
     label = f"listed/computed={ratio:.4f}" + (f" with idle {subtract:g} W removed" if subtract else "")
     return ("ok: " if abs(ratio - 1) <= IDENTITY_TOLERANCE else "failed: ") + label
 
@@ -275,13 +293,9 @@ def _regions() -> dict[str, Region]:
 def load() -> Dataset:
     """Load, validate and identity-check the dataset once per process."""
     gpus = _gpus()
-    rows = [_measurement(r) for name in ("measurements.csv", "serving_measurements.csv")
-            for r in _rows(name)]
+    idle_w = {key: gpu.idle_w for key, gpu in gpus.items()}
+    rows = tuple(m for name in ("measurements.csv", "serving_measurements.csv") for m in _measurements(name, idle_w))
     for m in rows:  # GPUs known only from measurements (e.g. serving-only B200)
         gpus.setdefault(m.gpu, GpuProfile(gpu=m.gpu, name=m.gpu_name, architecture="", vram_gb=None,
                                           tdp_w=None, idle_w=None, measured=True))
-    checked = tuple(
-        m.model_copy(update={"identity": identity_status(m, gpus[m.gpu].idle_w if m.gpu in gpus else None)})
-        for m in rows
-    )
-    return Dataset(measurements=checked, gpus=gpus, regions=_regions())
+    return Dataset(measurements=rows, gpus=gpus, regions=_regions())

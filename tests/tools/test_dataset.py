@@ -39,3 +39,35 @@ def test_regions_carry_provenance():
     regions = load().regions
     assert {"us", "china"} <= set(regions)
     assert all(r.source for r in regions.values())
+
+
+def test_every_cell_loads_as_written_blank_as_none():
+    """The loader converts only blank cells (to None) before pydantic validates a row; every other
+    cell, read here independently with csv.DictReader, is the loaded value."""
+    import csv
+    from importlib import resources
+
+    data = load()
+    by_id = {m.row_id: m for m in data.measurements}
+    seen = 0
+    for name in ("measurements.csv", "serving_measurements.csv"):
+        text = resources.files("ecocompute.references.data").joinpath(name).read_text(encoding="utf-8")
+        for row in csv.DictReader(text.splitlines()):
+            m = by_id[row["row_id"]]
+            seen += 1
+            for column, cell in row.items():
+                if column.startswith("source_"):
+                    assert getattr(m.source, column.removeprefix("source_")) == cell
+                    continue
+                value = getattr(m, column)
+                if cell == "":
+                    assert value == (1 if column == "num_gpus" else None), (m.row_id, column)
+                else:
+                    assert type(value) in (str, int, float) and value == type(value)(cell), (m.row_id, column)
+    assert seen == len(data.measurements)
+
+
+def test_identity_is_checked_on_the_validated_values():
+    data = load()
+    for m in data.measurements:
+        assert m.identity == identity_status(m, data.gpus[m.gpu].idle_w), m.row_id
