@@ -1,8 +1,7 @@
 """The measured dataset: loaded once from `references/data/*.csv`, validated with pydantic.
 
-On load every row with power, throughput and energy is checked against
-energy per 1k tokens = power / throughput x 1000 (within 1%; for rows whose energy is net of idle,
-with the GPU's idle power subtracted first). Rows that fail keep their values but carry the flag, and
+On load every row with power, throughput and energy is checked against energy per 1k tokens = power /
+throughput x 1000 (within 1%; for rows whose energy is net of idle, the GPU's idle power subtracted first). Rows that fail keep their values but carry the flag, and
 every tool result that uses one repeats it.
 """
 
