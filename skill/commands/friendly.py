@@ -21,6 +21,31 @@ from ecocompute.registry import ToolSpec, get_tool, run_tool
 TOOL_FOR = {"lookup": "lookup_measurement", "compare": "compare_precisions", "compare-gpus": "compare_gpus",
             "estimate": "estimate_cost", "recommend": "recommend_config", "diagnose": "diagnose"}
 _SCALARS: dict[Any, Any] = {int: int, float: float, str: str}
+# What a person reads in `--help` for arguments the schemas leave undescribed (the model reads their names,
+# types and the prompt's coverage instead, so the schemas stay short).
+COMMON_HELP = {
+    "gpu": "GPU name or alias (e.g. a800, 4090, h100; 2xB200 for a GPU count)",
+    "model": "model name or Hugging Face id (e.g. Mistral-7B, Qwen/Qwen2.5-7B-Instruct)",
+    "precision": "fp16, bf16, fp8, int8_default (load_in_8bit), int8_pure (llm_int8_threshold=0), nf4, ...",
+    "batch_size": "batch size (max_num_seqs on vLLM)",
+    "engine": "transformers or vllm",
+    "volume": "how many requests or tokens, in --volume-unit",
+    "params_b": "model size in billions of parameters (for a model not in the data)",
+    "vram_gb": "GPU memory available, GB",
+    "itl_deadline_ms": "inter-token latency deadline, ms (vLLM)",
+    "observed_tokens_per_s": "the throughput you see, tokens/s",
+    "observed_power_w": "the GPU power you see, W",
+    "grid_basis": "the source of a country's grid intensity (never mixed)",
+    "usd_per_kwh": "electricity price, USD per kWh (instead of the region's)",
+    "grid_gco2_per_kwh": "grid carbon intensity, gCO2 per kWh (instead of the region's)",
+    "pue": "power usage effectiveness of the data centre",
+    "target_batch_size": "compare with this batch size",
+    "load_in_8bit": "bitsandbytes load_in_8bit, as set in your code",
+    "llm_int8_threshold": "bitsandbytes llm_int8_threshold, as set in your code",
+    "load_in_4bit": "bitsandbytes load_in_4bit (NF4), as set in your code",
+    "latency_metric": "which inter-token latency the deadline applies to",
+    "num_gpus": "how many GPUs",
+}
 
 
 def configure(parser: argparse.ArgumentParser, name: str) -> None:
@@ -47,7 +72,9 @@ def _base(annotation: Any) -> Any:
 def flag_options(field: str, info: FieldInfo) -> dict[str, Any]:
     """argparse options for one argument, from its type."""
     kind = _base(info.annotation)
-    help_text = info.description or field.replace("_", " ")
+    described = (info.description or "").replace("null = ", "if omitted: ")
+    common = COMMON_HELP.get(field)
+    help_text = f"{common}; {described}" if common and described else common or described or field.replace("_", " ")
     if not info.is_required() and info.default is not None:
         help_text += f" (default: {info.default})"
     options: dict[str, Any] = {"help": help_text, "default": None}
