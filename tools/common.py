@@ -17,6 +17,12 @@ INT8_PURE_CAVEAT = (
 )
 
 
+def empty_list() -> list[Any]:
+    """`Field(default_factory=empty_list)`: a new list per result as `list` gives, without pydantic reading
+    `list`'s text signature (`inspect` compiles tokenize's pattern for it: ~2 ms of a one-call process)."""
+    return []
+
+
 def unit(symbol: str, description: str = "", default: object = ...) -> Any:
     """A result field's declared unit (in its JSON schema as `unit`, for every consumer to read)."""
     return Field(default, description=description or None, json_schema_extra={"unit": symbol})

@@ -32,7 +32,8 @@ ACCEPTED = ("a country (name, ISO-2 or ISO-3 code, e.g. 'Germany', 'DE', 'DEU', 
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first validation: an estimate without a location reads neither file.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod
