@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, comparable, known, pct_change
+from ecocompute.tools.basis import INT8_PURE_CAVEAT, Basis, comparable, known, pct_change
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import engine
 from ecocompute.tools.names import model_params_b  # noqa: F401 - part of this module's interface
