@@ -81,3 +81,14 @@ def test_what_a_call_does_not_need_is_not_imported(tmp_path: Path) -> None:
     source.write_text(EXAMPLES["audit_code"]["source"], encoding="utf-8")
     audit = ["audit", str(source), "--fail-on", "never"]
     assert _modules_after(audit, ("multiprocessing", "concurrent.futures", "ecocompute.tools.common")) == []
+
+
+@pytest.mark.parametrize(("target", "collects"), [("file", False), ("directory", True)])
+def test_an_audit_runs_without_the_collector_unless_it_walks_a_tree(tmp_path: Path, target: str, collects: bool) -> None:
+    (tmp_path / "serve.py").write_text(EXAMPLES["audit_code"]["source"], encoding="utf-8")
+    path = tmp_path / "serve.py" if target == "file" else tmp_path
+    code = ("import contextlib, gc, io, sys\nfrom ecocompute.cli import main\n"
+            f"sys.argv = ['ecocompute', 'audit', {str(path)!r}, '--fail-on', 'never']\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    main()\nprint(gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == str(collects)
