@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 RICH_OUTPUT = frozenset({"ask", "chat", "lookup", "compare", "compare-gpus", "estimate", "recommend", "diagnose", "eval"})
 # commands that run one tool (or none) and print: their process makes no garbage worth collecting
 ONE_SHOT = frozenset({"tool", "lookup", "compare", "compare-gpus", "estimate", "recommend", "diagnose", "completion"})
+# commands that are one-shot unless given a directory (`audit FILE` vs a tree walked in this process)
+ONE_SHOT_WITHOUT_DIRECTORY = frozenset({"audit"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,26 +92,33 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code.
 
     Without `argv` (the console script, `python -m ecocompute.cli`) the process exits when this returns.
-    A one-shot command (`ONE_SHOT`: imports, one tool call, a print) then runs without the cyclic garbage
-    collector, whose passes over the imported modules, classes and pydantic schemas free nothing; and
-    every command ends by moving its objects out of the collector's reach (`gc.freeze`), so that the
-    interpreter's shutdown does not walk them all once more. Measured by `python -m benchmarks.cold_start`.
+    A one-shot command (`ONE_SHOT`: imports, one tool call, a print; `audit` of files, not of a directory)
+    then runs without the cyclic garbage collector, whose passes over the imported modules, classes and
+    pydantic schemas free nothing; and every command ends by moving its objects out of the collector's
+    reach (`gc.freeze`), so that the interpreter's shutdown does not walk them all once more. Measured by
+    `python -m benchmarks.cold_start`.
     Called with `argv` (tests, other Python code), the process goes on and the collector is left alone.
     """
     if argv is not None:
         return _run(list(argv))
     argv = sys.argv[1:]
-    if argv and argv[0] in ONE_SHOT:
+    if argv and argv[0] in ONE_SHOT | ONE_SHOT_WITHOUT_DIRECTORY:
         gc.disable()
     try:
-        return _run(argv)
+        return _run(argv, own_process=True)
     finally:
         gc.freeze()
 
 
-def _run(argv: list[str]) -> int:
+def _walks_a_tree(args: argparse.Namespace) -> bool:
+    return args.command in ONE_SHOT_WITHOUT_DIRECTORY and any(os.path.isdir(p) for p in args.paths)
+
+
+def _run(argv: list[str], own_process: bool = False) -> int:
     console.harden_stdio()
     args = _selected_parser(argv).parse_args(argv)
+    if own_process and _walks_a_tree(args):
+        gc.enable()  # many files audited in this process: let the collector run
     if args.command is None:
         build_parser(with_command_arguments=False).print_help()
         return 0

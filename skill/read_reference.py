@@ -2,7 +2,7 @@
 
 The system prompt stays lean (role, the rule for numbers, the protocols, what the data cover); the
 findings the data show and the reference documents come through this tool, as Agent Skills load
-references on demand. jinja2 and the data are imported only when the tool runs.
+references on demand. The data are imported only when the tool runs, jinja2 only for a document.
 """
 
 from __future__ import annotations
@@ -42,12 +42,16 @@ def read_reference(
     topic: Topic,
 ) -> ReferenceSection:
     """Background for an answer: `findings` (what the data show, from rows) or a reference document."""
-    from ecocompute import prompting
+    if topic == "findings":  # the evidence functions alone: no jinja2 or prompt rendering for data
+        from ecocompute.tools import evidence
 
-    if topic == "findings":
-        found = [Finding(title=f["title"], claim=f["claim"], basis=f["basis"], row_ids=f["row_ids"])
-                 for f in prompting.paradox_summary()]
+        found = []
+        for title, func in evidence.SUMMARY:
+            ev = func()
+            found.append(Finding(title=title, claim=ev.claim, basis=ev.basis, row_ids=ev.row_ids))
         text = "\n".join(f"- {f.title}: {f.claim} ({f.basis})" for f in found)
         return ReferenceSection(topic=topic, source="ecocompute.tools.evidence over primary rows", text=text,
                                 findings=found)
+    from ecocompute import prompting
+
     return ReferenceSection(topic=topic, source=f"references/{topic}.md", text=prompting.reference_documents()[topic])

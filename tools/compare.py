@@ -22,12 +22,10 @@ from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import default_engine
 from ecocompute.tools.engines import engine as engine_entry
 from ecocompute.tools.errors import not_measured
+from ecocompute.tools.names import BYTES_PER_PARAM
 from ecocompute.tools.query import Query, coverage, other_rows, primary_rows, resolve
 from ecocompute.tools.serving import absent_baseline_note, gpu_count_note
 
-# Bytes per weight for the weight-memory estimate (parameters x bytes; activations and KV cache excluded).
-BYTES_PER_PARAM = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "int8_default": 1.0,
-                   "int8_pure": 1.0, "int8_unspecified": 1.0, "nf4": 0.5, "nf4_dq": 0.5}
 ORDER = ("fp16", "bf16", "fp8", "nf4", "nf4_dq", "int8_default", "int8_pure", "int8_unspecified")
 CAVEATS = {
     "int8_default": "mixed-precision decomposition (threshold 6.0) slows every matmul: more energy than FP16",

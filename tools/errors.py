@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 ErrorCode = Literal[
     "invalid_arguments",  # the arguments do not match the tool's schema (type, bound, enum, extra key)
@@ -25,8 +25,14 @@ DOMAIN_CODES: frozenset[str] = frozenset(
     {"unknown_name", "not_measured", "missing_argument", "conflicting_arguments", "bad_value"})
 
 
+# Built on first use: a command that returns no tool outcome (`audit`) only catches `ToolInputError`.
+_ON_USE = ConfigDict(defer_build=True)
+
+
 class UnknownName(BaseModel):
     """An unknown name: what kind, what was given, close matches and everything covered."""
+
+    model_config = _ON_USE
 
     kind: str
     given: str
@@ -37,6 +43,8 @@ class UnknownName(BaseModel):
 class NotMeasured(BaseModel):
     """An unmeasured configuration: which setting, the value asked for and the measured values."""
 
+    model_config = _ON_USE
+
     setting: str
     asked: str | None
     measured: list[str]
@@ -45,11 +53,15 @@ class NotMeasured(BaseModel):
 class Arguments(BaseModel):
     """The arguments involved in a missing or conflicting combination."""
 
+    model_config = _ON_USE
+
     names: list[str]
 
 
 class InvalidArguments(BaseModel):
     """Schema violations: where (argument path) and what pydantic found."""
+
+    model_config = _ON_USE
 
     problems: list[str]
 
@@ -59,6 +71,8 @@ ErrorDetails = UnknownName | NotMeasured | Arguments | InvalidArguments
 
 class ToolError(BaseModel):
     """The typed error a tool call returns: a code, one sentence, optional details."""
+
+    model_config = _ON_USE
 
     code: ErrorCode
     message: str

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, comparable, known, pct_change
+from ecocompute.tools.basis import INT8_PURE_CAVEAT, Basis, comparable, known, pct_change
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import engine
 from ecocompute.tools.names import model_params_b  # noqa: F401 - part of this module's interface
@@ -145,9 +145,12 @@ def nf4_large_model_effect() -> Evidence:
 def batch_size_gain() -> Evidence:
     """Energy per token (and so per request) at the largest measured batch vs batch 1, per experiment."""
     prim = [m for m in load().primary() if not engine(m.engine).serving and m.energy_j_per_1k_tok and m.batch_size]
+    groups: dict[tuple[str, str, str, str], list[Measurement]] = {}
+    for m in prim:
+        groups.setdefault((m.experiment, m.gpu, m.model, m.precision), []).append(m)
     comps = []
-    for key in sorted({(m.experiment, m.gpu, m.model, m.precision) for m in prim}):
-        sweep = sorted((m for m in prim if (m.experiment, m.gpu, m.model, m.precision) == key), key=lambda m: known(m.batch_size))
+    for key in sorted(groups):
+        sweep = sorted(groups[key], key=lambda m: known(m.batch_size))
         if len(sweep) > 1 and sweep[0].batch_size == 1 and comparable(sweep[-1], sweep[0]):
             top, one = sweep[-1], sweep[0]
             comps.append(Comparison(gpu=top.gpu, model=f"{top.model} {top.precision} batch {top.batch_size}",

@@ -14,13 +14,15 @@ import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ecocompute.tools import place_names
 from ecocompute.tools.dataset import Region, load
 from ecocompute.tools.errors import ToolInputError, UnknownName, conflicting
+
+if TYPE_CHECKING:  # the name index is imported when a location is given (an estimate without one needs none)
+    from ecocompute.tools import place_names
 
 GridBasis = Literal["codecarbon", "ecologits"]
 Kind = Literal["cloud_region", "country", "world", "region"]
@@ -32,7 +34,8 @@ ACCEPTED = ("a country (name, ISO-2 or ISO-3 code, e.g. 'Germany', 'DE', 'DEU', 
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built on first validation: an estimate without a location reads neither file.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -119,6 +122,8 @@ def cloud_regions() -> dict[str, CloudRegion]:
 @cache
 def names() -> place_names.NameIndex:
     """Every name, code and alias a location resolves from."""
+    from ecocompute.tools import place_names
+
     aliases = [(r["alias"], r["target"]) for r in _rows("location_aliases.csv")]
     return place_names.build({k: (c.provider, c.region) for k, c in cloud_regions().items()},
                              {k: c.country for k, c in countries().items()},
@@ -129,7 +134,7 @@ def resolve(location: str | None, basis: GridBasis | None = None) -> GridUsed:
     """The row, basis, intensity and price for a location; unknown names get a did-you-mean error."""
     if location is None or not location.strip():
         return _region(default_region(), None, basis, kind="default")
-    target = names().targets.get(place_names.normalise(location))
+    target = names().targets.get(_normalise(location))
     if target is None:
         raise unknown(location)
     if target.kind == "cloud_region":
@@ -160,7 +165,7 @@ def resolve_location(location: str | None, basis: GridBasis | None, grid_gco2_pe
 
 def canonical(location: str) -> str | None:
     """The canonical spelling of a known location (cloud key, curated country name, region key), else None."""
-    target = names().targets.get(place_names.normalise(location))
+    target = names().targets.get(_normalise(location))
     if target is None:
         return None
     return countries()[target.key].country if target.kind == "country" else target.key
@@ -170,7 +175,7 @@ def unknown(location: str) -> ToolInputError:
     """Did-you-mean error: the closest known names, and the forms accepted."""
     index = names()
     shown = location if len(location) <= 60 else location[:57] + "..."
-    given = place_names.normalise(location[:200])
+    given = _normalise(location[:200])
     cjk = re.search(r"[\u3400-\u9fff]", given) is not None  # two-character names: one wrong character is a 0.5 match
     pool = [name for name in index.targets if (re.search(r"[\u3400-\u9fff]", name) is not None) == cjk]
     close = difflib.get_close_matches(given, pool, n=12, cutoff=0.5 if cjk else 0.72)
@@ -179,6 +184,12 @@ def unknown(location: str) -> ToolInputError:
     details = UnknownName(kind="location", given=shown, did_you_mean=suggestions, covered=covered())
     return ToolInputError(f"Unknown location {shown!r}.{hint} Give {ACCEPTED}.", tuple(suggestions),
                           code="unknown_name", details=details)
+
+
+def _normalise(text: str) -> str:
+    from ecocompute.tools import place_names
+
+    return place_names.normalise(text)
 
 
 def covered() -> list[str]:

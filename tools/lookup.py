@@ -6,7 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, Delta, RowView, energy_delta, identity_warnings, known, row_order, view
+from ecocompute.tools.common import (
+    Basis, Delta, RowView, empty_list, energy_delta, identity_warnings, known, row_order, view,
+)
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.query import Query, coverage, other_rows, primary_rows, require_any, resolve
 
@@ -30,7 +32,7 @@ class LookupResult(BaseModel):
     rows: list[RowView]
     total_rows: int
     conflicts: list[Conflict]
-    vs_smallest_batch: list[Delta] = Field(default_factory=list, description="energy per token of each row vs the smallest batch of its experiment")
+    vs_smallest_batch: list[Delta] = Field(default_factory=empty_list, description="energy per token of each row vs the smallest batch of its experiment")
     warnings: list[str]
     covered: dict[str, list[str]] | None = None
 

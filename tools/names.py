@@ -25,6 +25,9 @@ PRECISION_ALIASES: dict[str, str] = {
     "llmint8threshold0": "int8_pure", "llmint8threshold00": "int8_pure", "int8unspecified": "int8_unspecified",
 }
 PRECISIONS = ("fp16", "bf16", "fp8", "nf4", "nf4_dq", "int8_default", "int8_pure", "int8_unspecified", "fp32")
+# Bytes per weight for the weight-memory estimate (parameters x bytes; activations and KV cache excluded).
+BYTES_PER_PARAM = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "int8_default": 1.0,
+                   "int8_pure": 1.0, "int8_unspecified": 1.0, "nf4": 0.5, "nf4_dq": 0.5}
 MAX_PARAMS_B = 100_000.0  # a size token above 100 trillion parameters is not a model size
 _MODEL_SUFFIXES = re.compile(r"(instruct|chat|base|hf|it|v\d+(\.\d+)*|(?<!\d)\d+k)$")
 

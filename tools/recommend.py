@@ -9,11 +9,11 @@ from pydantic import Field
 
 from ecocompute.tools import evidence
 from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, comparable, known, pct_change, row_order, view
-from ecocompute.tools.compare import BYTES_PER_PARAM
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import EAGER, default_engine
 from ecocompute.tools.engines import engine as engine_entry
 from ecocompute.tools.errors import conflicting, missing
+from ecocompute.tools.names import BYTES_PER_PARAM
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.recommend_result import Candidate, Figure, Reason, RecommendResult, RuleCheck, UseCase
 from ecocompute.tools.recommend_serving import MAX_CANDIDATES, serving

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ecocompute.tools.common import Basis, RowView
+from ecocompute.tools.common import Basis, RowView, empty_list
 from ecocompute.tools.serving import ServingChoice
 
 UseCase = Literal["interactive", "api", "batch"]
@@ -61,8 +61,8 @@ class Reason(BaseModel):
 
     kind: ReasonKind
     text: str
-    row_ids: list[str] = Field(default_factory=list)
-    figures: list[Figure] = Field(default_factory=list)
+    row_ids: list[str] = Field(default_factory=empty_list)
+    figures: list[Figure] = Field(default_factory=empty_list)
 
 
 class RecommendResult(BaseModel):
@@ -82,5 +82,5 @@ class RecommendResult(BaseModel):
     row_ids: list[str]
     expected: RowView | None
     serving: ServingChoice | None = None
-    candidates: list[Candidate] = Field(default_factory=list, description="measured first by energy, then extrapolated")
+    candidates: list[Candidate] = Field(default_factory=empty_list, description="measured first by energy, then extrapolated")
     warnings: list[str]

@@ -4,6 +4,7 @@ import gc
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,36 @@ def test_main_with_argv_leaves_the_garbage_collector_alone(capsys: pytest.Captur
     assert main(["tool", "lookup_measurement", "--args", json.dumps(EXAMPLES["lookup_measurement"])]) == 0
     capsys.readouterr()
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def _modules_after(argv: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    """The modules starting with one of `prefixes` that `main(argv)` imported, in a fresh process."""
+    code = ("import sys, contextlib, io\nfrom ecocompute.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main({argv!r})\n"
+            f"print(json.dumps(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))")
+    done = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True, text=True, timeout=60,
+                          check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_what_a_call_does_not_need_is_not_imported(tmp_path: Path) -> None:
+    findings = ["tool", "read_reference", "--args", json.dumps(EXAMPLES["read_reference"])]
+    assert _modules_after(findings, ("jinja2", "ecocompute.prompting")) == []
+    estimate = ["tool", "estimate_cost", "--args", json.dumps(EXAMPLES["estimate_cost"])]
+    assert _modules_after(estimate, ("ecocompute.tools.compare", "ecocompute.tools.place_names")) == []
+    source = tmp_path / "serve.py"
+    source.write_text(EXAMPLES["audit_code"]["source"], encoding="utf-8")
+    audit = ["audit", str(source), "--fail-on", "never"]
+    assert _modules_after(audit, ("multiprocessing", "concurrent.futures", "ecocompute.tools.common")) == []
+
+
+@pytest.mark.parametrize(("target", "collects"), [("file", False), ("directory", True)])
+def test_an_audit_runs_without_the_collector_unless_it_walks_a_tree(tmp_path: Path, target: str, collects: bool) -> None:
+    (tmp_path / "serve.py").write_text(EXAMPLES["audit_code"]["source"], encoding="utf-8")
+    path = tmp_path / "serve.py" if target == "file" else tmp_path
+    code = ("import contextlib, gc, io, sys\nfrom ecocompute.cli import main\n"
+            f"sys.argv = ['ecocompute', 'audit', {str(path)!r}, '--fail-on', 'never']\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    main()\nprint(gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == str(collects)

@@ -1,12 +1,11 @@
 """Auditing many files: in this process, or across `jobs` worker processes in ordered chunks, with a
-progress callback after each chunk. Results come back in the walk's order either way."""
+progress callback after each chunk. Results come back in the walk's order either way. The process pool's
+modules are imported only when workers start (a one-file audit never needs them)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from ecocompute.tools.audit.engine import Selection
 from ecocompute.tools.audit.findings import FileReport
@@ -42,6 +41,9 @@ def run_all(targets: list, selection: Selection, jobs: int, progress: Callable[[
     if jobs <= 1 or total < PARALLEL_MIN_FILES:
         results: Iterator[list[FileReport]] = (_chunk((c, selection, max_bytes, pin_root)) for c in _chunks(targets, CHUNK))
         return _gather(results, total, progress)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # forkserver: workers start from a clean interpreter, safe whatever threads the caller runs.
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
