@@ -85,10 +85,13 @@ def write_tree(root: Path, files: Mapping[str, str], *, force: bool = False,
                modes: Mapping[str, int] | None = None, marker: str | None = None) -> None:
     """Write `files` (relative path -> text) under `root`, each atomically, and record them in a manifest.
 
-    An existing `root` is written into only with `force` and only if it holds our manifest; files the
-    previous manifest listed and this one does not are removed; nothing else in `root` is touched.
+    An existing `root` is written into only with `force` and only if it holds our manifest (or, written
+    before manifests, the `marker` file: then nothing is removed); files the previous manifest listed and
+    this one does not are removed; nothing else in `root` is touched.
     """
     previous = _manifest(root)
+    if previous is None and marker is not None and (root / marker).is_file():
+        previous = []
     if root.exists() and not (force and previous is not None):
         why = "pass --force to replace it" if previous is not None else "it was not written by ecocompute"
         raise WriteError(f"{root} already exists; {why}.")

@@ -8,7 +8,6 @@ heading or "when it applies" text is written anywhere else (tests/test_protocols
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -106,11 +105,6 @@ BY_NAME: dict[str, Protocol] = {p.name: p for p in PROTOCOLS}
 def get(name: str) -> Protocol:
     """The protocol called `name` (any case)."""
     return BY_NAME[name.upper()]
-
-
-def section_pattern(protocol: str, heading: str) -> str:
-    """A regex for one heading of `protocol`, for graders (the heading must exist in the table)."""
-    return re.escape(get(protocol).section(heading).heading)
 
 
 def skill_markdown() -> str:

@@ -21,6 +21,11 @@ INT8_PURE_CAVEAT = (
 )
 
 
+def r4(x: float | None) -> float | None:
+    """`x` to 4 significant figures (None stays None)."""
+    return None if x is None else float(f"{x:.4g}")
+
+
 def known(value: T | None) -> T:
     """A value the caller has already filtered for (rows with energy, batch, ...); None here is a bug."""
     if value is None:

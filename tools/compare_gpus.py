@@ -45,7 +45,7 @@ class CompareGpusResult(BaseModel):
 
 
 class GroupKey(NamedTuple):
-    """What rows must share to be compared."""
+    """What rows must share to be compared: the `GpuGroup` fields, named as the `Measurement` attributes."""
 
     dataset: str
     engine: str
@@ -88,7 +88,7 @@ def _groups(rows: list[Measurement]) -> dict[GroupKey, list[Measurement]]:
     """Rows by what they must share, each group's rows in preference order (`row_order`)."""
     groups: dict[GroupKey, list[Measurement]] = {}
     for m in sorted(rows, key=row_order):
-        key = GroupKey(m.dataset, m.engine, m.engine_version, m.energy_basis, m.precision, m.batch_size)
+        key = GroupKey(*(getattr(m, name) for name in GroupKey._fields))
         groups.setdefault(key, []).append(m)
     return groups
 
@@ -123,7 +123,6 @@ def _kept_apart(rows: list[Measurement]) -> list[str]:
 
 def _group(key: GroupKey, rows: list[Measurement]) -> GpuGroup:
     """One entry per GPU and count (the preferred row), per-GPU values, energy relative to the lowest."""
-    dataset, engine, version, basis, precision, batch = key
     best: dict[tuple, Measurement] = {}
     for m in rows:
         best.setdefault((m.gpu, m.num_gpus), m)
@@ -131,5 +130,4 @@ def _group(key: GroupKey, rows: list[Measurement]) -> GpuGroup:
     entries = [GpuEntry(row=view(m), energy_j_per_1k_tok_per_gpu=round(known(m.energy_j_per_1k_tok) / m.num_gpus, 2),
                         power_w_per_gpu=round(m.power_w / m.num_gpus, 1) if m.power_w else None,
                         energy_vs_lowest=round(known(m.energy_j_per_1k_tok) / low, 3)) for m in best.values()]
-    return GpuGroup(dataset=dataset, engine=engine, engine_version=version, energy_basis=basis, precision=precision,
-                    batch_size=batch, entries=sorted(entries, key=lambda e: e.row.energy_j_per_1k_tok or 0))
+    return GpuGroup(**key._asdict(), entries=sorted(entries, key=lambda e: e.row.energy_j_per_1k_tok or 0))

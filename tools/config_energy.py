@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from ecocompute.tools.basis import r4
 from ecocompute.tools.common import Basis, known, row_order
 from ecocompute.tools.dataset import Measurement, load
 from ecocompute.tools.engines import default_engine
@@ -15,10 +16,6 @@ DEFAULT_TOKENS = 256
 # (J per 1k tokens, its range, basis, row ids, how it was obtained, other rows at the same batch)
 Energy = tuple[float | None, tuple[float, float] | None, Basis, list[str], str, list[str]]
 
-
-def r4(x: float | None) -> float | None:
-    """`x` to 4 significant figures (None stays None)."""
-    return None if x is None else float(f"{x:.4g}")
 
 
 def pick_rows(q: Query, precision: str | None) -> tuple[str, str, list[Measurement]]:

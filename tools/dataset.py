@@ -213,11 +213,11 @@ def mean_of_runs(runs: list[Measurement]) -> Measurement:
     })
 
 
-def _text(name: str) -> str:
+def _text(name: str) -> str:  # a CSV under references/data/
     return resources.files("ecocompute.references.data").joinpath(name).read_text(encoding="utf-8")
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def csv_rows(name: str) -> list[dict[str, str]]:  # its rows, as strings by column name
     return list(csv.DictReader(_text(name).splitlines()))
 
 
@@ -260,7 +260,7 @@ def _identity(power: float | None, tok_s: float | None, energy: float | None, ba
 
 def _gpus() -> dict[str, GpuProfile]:
     merged: dict[str, dict[str, object]] = {}
-    for row in _rows("gpus.csv"):
+    for row in csv_rows("gpus.csv"):
         entry = merged.setdefault(row["gpu"], {"gpu": row["gpu"], "name": row["gpu_name"],
                                                "measured": False})
         for field in ("architecture", "vram_gb", "tdp_w", "idle_w"):
@@ -273,9 +273,9 @@ def _gpus() -> dict[str, GpuProfile]:
 
 def _regions() -> dict[str, Region]:
     """The regions of regions.csv (key -> a row of grid_and_prices.csv), declared once there."""
-    rows = {r["region"]: r for r in _rows("grid_and_prices.csv")}
+    rows = {r["region"]: r for r in csv_rows("grid_and_prices.csv")}
     out = {}
-    for spec in _rows("regions.csv"):
+    for spec in csv_rows("regions.csv"):
         row = rows[spec["row"]]
         out[spec["key"]] = Region(
             key=spec["key"], label=spec["row"], iso3=spec["iso3"] or None, default=spec["default"] == "yes",

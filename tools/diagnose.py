@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from ecocompute.tools import evidence
-from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, Delta, energy_delta, row_order
+from ecocompute.tools.common import INT8_PURE_CAVEAT, Basis, Delta, energy_delta, pct_change, row_order
 from ecocompute.tools.dataset import Measurement
 from ecocompute.tools.engines import EAGER
 from ecocompute.tools.query import primary_rows, resolve
@@ -186,10 +186,11 @@ def _fp16_pairs(prec: str | None, rows: list[Measurement]) -> list[tuple[Measure
 
 
 def _less_power_more_energy(m: Measurement, fp16: Measurement) -> bool:
-    """The paradox: `m` draws less power than its FP16 row yet uses more energy per token."""
-    if not (m.power_w and fp16.power_w and m.energy_j_per_1k_tok and fp16.energy_j_per_1k_tok):
+    """The paradox (`evidence.row_paradoxes`): `m` draws less power than its FP16 row yet uses more energy per token."""
+    if not (m.energy_j_per_1k_tok and fp16.energy_j_per_1k_tok):
         return False
-    return m.power_w < fp16.power_w and m.energy_j_per_1k_tok > fp16.energy_j_per_1k_tok
+    pct = pct_change(m.energy_j_per_1k_tok, fp16.energy_j_per_1k_tok)
+    return "power" in evidence.row_paradoxes(m.precision, pct, m.power_w, fp16.power_w)
 
 
 def _power_evidence(pairs: list[tuple[Measurement, Measurement]]) -> tuple[str, list[str]]:

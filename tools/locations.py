@@ -8,17 +8,15 @@ intensity basis used (never two mixed) and the price, each with its provenance.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import re
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ecocompute.tools.dataset import Region, load
+from ecocompute.tools.dataset import Region, csv_rows, load
 from ecocompute.tools.errors import ToolInputError, UnknownName, conflicting
 
 if TYPE_CHECKING:  # the name index is imported when a location is given (an estimate without one needs none)
@@ -106,13 +104,13 @@ class GridUsed(BaseModel):
 @cache
 def countries() -> dict[str, Country]:
     """grid_by_country.csv, validated: ISO-3 codes unique, intensities in range, a source for every value."""
-    return _unique([Country.model_validate(r) for r in _rows("grid_by_country.csv")], lambda c: c.iso3)
+    return _unique([Country.model_validate(r) for r in csv_rows("grid_by_country.csv")], lambda c: c.iso3)
 
 
 @cache
 def cloud_regions() -> dict[str, CloudRegion]:
     """cloud_regions.csv, validated; keyed 'provider:region'. Every region's country is in grid_by_country.csv."""
-    rows = _unique([CloudRegion.model_validate(r) for r in _rows("cloud_regions.csv")], lambda c: c.key)
+    rows = _unique([CloudRegion.model_validate(r) for r in csv_rows("cloud_regions.csv")], lambda c: c.key)
     unknown = [c.key for c in rows.values() if c.iso3 not in countries()]
     if unknown:
         raise ValueError(f"cloud_regions.csv: countries not in grid_by_country.csv for {unknown}")
@@ -124,7 +122,7 @@ def names() -> place_names.NameIndex:
     """Every name, code and alias a location resolves from."""
     from ecocompute.tools import place_names
 
-    aliases = [(r["alias"], r["target"]) for r in _rows("location_aliases.csv")]
+    aliases = [(r["alias"], r["target"]) for r in csv_rows("location_aliases.csv")]
     return place_names.build({k: (c.provider, c.region) for k, c in cloud_regions().items()},
                              {k: c.country for k, c in countries().items()},
                              {k: r.label for k, r in load().regions.items()}, aliases)
@@ -264,7 +262,3 @@ def _unique(rows: list[RowT], key: Callable[[RowT], str]) -> dict[str, RowT]:
         out[key(row)] = row
     return out
 
-
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("ecocompute.references.data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))

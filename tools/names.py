@@ -122,7 +122,8 @@ FLAGSHIP_MIN_B = 100  # a bare size this large names a model when exactly one me
 
 
 @cache
-def _model_index() -> dict[str, str]:
+def model_index() -> dict[str, str]:
+    """Normalised key -> dataset model name: names and Hugging Face ids, then the aliases the data lack."""
     index: dict[str, str] = {}
     for m in load().measurements:
         index.setdefault(_key(m.model), m.model)
@@ -167,7 +168,7 @@ def _strip_suffixes(key: str) -> str:
 
 def model_key(text: str) -> str | None:
     """Canonical model name for `text`, or None when it is not in the data (see `params_from_name`)."""
-    index = _model_index()
+    index = model_index()
     raw = _key(text.split("/")[-1])
     bare = _key(_without_precision(text.split("/")[-1]))
     for candidate in (raw, _strip_suffixes(raw), bare, _strip_suffixes(bare)):
@@ -184,7 +185,7 @@ def resolve_model(text: str) -> str:
     name = model_key(text)
     if name is not None:
         return name
-    models = sorted(set(_model_index().values()))
+    models = sorted(set(model_index().values()))
     close = difflib.get_close_matches(_key(text), [_key(m) for m in models], n=3, cutoff=0.6)
     names = {_key(m): m for m in models}
     err = did_you_mean("model", text, models, [names[c] for c in close])

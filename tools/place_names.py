@@ -16,7 +16,6 @@ from functools import cache
 
 CLOUD_PROVIDER_NAMES = {"gcp": ("gcp", "google cloud", "google cloud platform", "google", "gcloud")}
 ZH_LOCALES = ("zh_CN", "zh_TW", "zh_HK")
-KIND_ORDER = ("cloud_region", "country", "region")
 
 
 def normalise(text: str) -> str:

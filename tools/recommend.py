@@ -17,7 +17,7 @@ from ecocompute.tools.names import BYTES_PER_PARAM
 from ecocompute.tools.query import Query, primary_rows, resolve
 from ecocompute.tools.recommend_result import Candidate, Figure, Reason, RecommendResult, RuleCheck, UseCase
 from ecocompute.tools.recommend_serving import MAX_CANDIDATES, serving
-from ecocompute.tools.serving import LatencyMetric, moe_note
+from ecocompute.tools.serving import LatencyMetric, moe_note, moe_row
 
 BATCH_FOR_USE = {"interactive": 1, "api": 8, "batch": 64}  # the usual batch per use case (an extrapolation target)
 MAX_BATCH_FOR_USE: dict[str, int | None] = {"interactive": 1, "api": 8, "batch": None}  # measured rows must stay within
@@ -82,12 +82,11 @@ def _gpu_count(q: Query, gpu: str, num_gpus: int | None) -> int | None:
 
 
 def _with_moe(result: RecommendResult, model: str | None) -> RecommendResult:
-    note = moe_note(model)
-    if note is None:
+    row = moe_row(model)
+    if row is None:
         return result
-    active = next(m.activated_params_b for m in load().measurements if m.model == model and m.is_moe)
-    reason = Reason(kind="mixture_of_experts", text=note)
-    return result.model_copy(update={"activated_params_b": active, "reasons": [*result.reasons, reason]})
+    reason = Reason(kind="mixture_of_experts", text=moe_note(row))
+    return result.model_copy(update={"activated_params_b": row.activated_params_b, "reasons": [*result.reasons, reason]})
 
 
 def _default_engine(q: Query) -> str:

@@ -108,7 +108,7 @@ def _rerun_figures(m: Measurement) -> list[Figure]:
     """A mean over reruns: each run's energy per token and the spread between them (as its repeat warning states)."""
     runs = [Figure(what=f"energy per 1k tokens, run {r.row_id}", value=r.energy_j_per_1k_tok, unit="J/1k tok", basis="measured")
             for r in m.runs if r.energy_j_per_1k_tok is not None]
-    spread = m.spread_pct if m.runs else None
+    spread = m.spread_pct
     return runs + ([Figure(what="spread between runs", value=spread, unit="%", basis="derived")] if spread is not None else [])
 
 
@@ -161,5 +161,6 @@ def _candidates(choices: list[ServingChoice]) -> list[Candidate]:
 def _warnings(sweep: list[Measurement]) -> list[str]:
     old = sweep[0].engine_version and sweep[0].engine_version.startswith("0.5")
     return ["Serving rows are saturated steady state: lower bounds for a lightly loaded service."] + (
-        ["Only the older vLLM 0.5.4 stack (ML.ENERGY v2) measured this; newer stacks use less energy per token."] if old else [])
+        [f"Only the older vLLM {sweep[0].engine_version} stack (ML.ENERGY v2) measured this; newer stacks use less energy per token."]
+        if old else [])
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from ecocompute.tools.common import RowView, known, pct_change, repeat_warning, view
 from ecocompute.tools.dataset import Measurement, load
+from ecocompute.tools.names import BYTES_PER_PARAM
 
 LatencyMetric = Literal["median", "p99"]
 
@@ -142,18 +143,21 @@ def absent_baseline_note(rows: list[Measurement], baseline: str, params_b: float
     text = f"No {baseline} row for {head.model} on {head.gpu} in {head.experiment} (measured: {setups}), so no delta vs {baseline} here"
     most = max(m.num_gpus for m in rows)
     if params_b and vram_gb:
-        need = params_b * 2
+        per_param = BYTES_PER_PARAM[baseline]
+        need = params_b * per_param
         fits = "more than" if need > most * vram_gb else "within"
-        text += (f"; {baseline} weights need {need:g} GB ({params_b:g}e9 parameters x 2 bytes), {fits} "
+        text += (f"; {baseline} weights need {need:g} GB ({params_b:g}e9 parameters x {per_param:g} bytes), {fits} "
                  f"{most} × {vram_gb:g} GB")
     return text + "."
 
 
-def moe_note(model: str | None) -> str | None:
-    """For a mixture-of-experts model: total parameters decide memory, active parameters the work per token."""
-    rows = [m for m in load().measurements if m.model == model and m.is_moe and m.params_b and m.activated_params_b]
-    if not rows:
-        return None
-    m = rows[0]
+def moe_row(model: str | None) -> Measurement | None:
+    """A row of `model` stating it is a mixture of experts, with its total and active parameters."""
+    return next((m for m in load().measurements if m.model == model and m.is_moe and m.params_b and m.activated_params_b),
+                None)
+
+
+def moe_note(m: Measurement) -> str:
+    """For a mixture-of-experts row: total parameters decide memory, active parameters the work per token."""
     return (f"{m.model} is a mixture of experts: {m.params_b:g}B parameters stored (all of them must fit in GPU "
             f"memory, so VRAM fit uses {m.params_b:g}B) and {m.activated_params_b:g}B active per token.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
+from ecocompute.tools.basis import r4
 from ecocompute.tools.errors import ToolInputError, conflicting, missing
 
 DAYS_PER_MONTH = 30
@@ -47,29 +48,24 @@ def monthly_requests(volume: float | None, unit: str, tokens_per_request: float)
     """(requests per month, or the job's requests when `total`; whether the volume is a one-off total)."""
     if volume is None:
         raise missing("Give the volume (and its volume_unit, e.g. requests_per_month).", "volume")
-    name, amount = unit, volume
-    if amount <= 0:
-        raise ToolInputError(f"{name} must be greater than 0 (got {amount:g}).")
-    noun, _, period = name.partition("_")
-    period = period.removeprefix("per_") if period != "total" else "total"
-    requests = amount / tokens_per_request if noun == "tokens" else amount
-    return requests * _TO_MONTH["total" if period == "total" else f"per_{period}"], period == "total"
+    if volume <= 0:
+        raise ToolInputError(f"{unit} must be greater than 0 (got {volume:g}).")
+    noun, _, period = unit.partition("_")
+    requests = volume / tokens_per_request if noun == "tokens" else volume
+    return requests * _TO_MONTH[period], period == "total"
 
-
-def _r(x: float | None) -> float | None:
-    return None if x is None else float(f"{x:.4g}")
 
 
 def periods(config: dict[str, Any], one_off: bool, pue: float, grid: float | None) -> dict[str, float | None]:
     """Per-day, per-year and per-request figures of one configuration's monthly figures (or its one-off totals)."""
     per_req = config.get("energy_j_per_request")
     out: dict[str, float | None] = {
-        "g_co2_per_request": _r(per_req * pue / 3.6e6 * grid) if per_req is not None and grid is not None else None}
+        "g_co2_per_request": r4(per_req * pue / 3.6e6 * grid) if per_req is not None and grid is not None else None}
     for key in ("kwh", "cost_usd", "kg_co2"):
         month = config.get(f"{key}_per_month")
         if one_off:
             out[f"{key}_total"] = month
             continue
-        out[f"{key}_per_day"] = _r(month / DAYS_PER_MONTH) if month is not None else None
-        out[f"{key}_per_year"] = _r(month * MONTHS_PER_YEAR) if month is not None else None
+        out[f"{key}_per_day"] = r4(month / DAYS_PER_MONTH) if month is not None else None
+        out[f"{key}_per_year"] = r4(month * MONTHS_PER_YEAR) if month is not None else None
     return out

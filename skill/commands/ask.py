@@ -38,11 +38,14 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """`-m/--model`, `--base-url` and `--timeout`: the model a command talks to (ask, chat, eval)."""
+    from ecocompute.providers.base import DEFAULT_TIMEOUT
+
     parser.add_argument("-m", "--model", default=None,
                         help="provider:model, e.g. offline, openai:MODEL, anthropic:MODEL (default: $ECOCOMPUTE_MODEL or offline).")
     parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
     parser.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
-                        help="Give up on a model request after this many seconds (default 30).")
+                        help=f"Give up on a model request after this many seconds (default {DEFAULT_TIMEOUT:g}).")
 
 
 def seconds(text: str) -> float:

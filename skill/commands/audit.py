@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from ecocompute.tools.audit.rules import RULES, RULES_BY_ID, SEVERITIES
+from ecocompute.tools.audit.rules import MAX_FILE_MB, RULES, RULES_BY_ID, SEVERITIES
 from ecocompute.tools.errors import ToolInputError
 
 
@@ -29,8 +29,8 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
                         help="worker processes for large trees (default: the CPU count)")
     parser.add_argument("--sarif-root", default=None, metavar="DIR",
                         help="make SARIF paths relative to DIR (default: the git top-level, else the working directory)")
-    parser.add_argument("--max-file-size", type=float, default=32, metavar="MB",
-                        help="skip (and report) files larger than this, or as dense in syntax (default: 32)")
+    parser.add_argument("--max-file-size", type=float, default=MAX_FILE_MB, metavar="MB",
+                        help="skip (and report) files larger than this, or as dense in syntax (default: %(default)g)")
     parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                         help="progress on stderr (auto: when stderr is a terminal)")
     parser.add_argument("--list-rules", action="store_true", help="print the rules and exit")

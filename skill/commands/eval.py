@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from ecocompute.commands.ask import seconds
+from ecocompute.commands.ask import add_model_options
 
 DEFAULT_SCENARIOS = "evals/scenarios/*.yaml"
 DEFAULT_CASSETTES = "evals/cassettes"
@@ -22,11 +22,7 @@ REPLAY_KEY = "replay-no-key"
 def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--scenarios", default=DEFAULT_SCENARIOS, metavar="GLOB",
                         help=f"Scenario files (default: {DEFAULT_SCENARIOS}).")
-    parser.add_argument("-m", "--model", default=None,
-                        help="provider:model (default: $ECOCOMPUTE_MODEL or offline).")
-    parser.add_argument("--base-url", default=None, help="Base URL of an OpenAI-compatible server.")
-    parser.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
-                        help="Give up on a model request after this many seconds (default 30).")
+    add_model_options(parser)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--record", action="store_true", help="Record one cassette per scenario (secrets scrubbed).")
     mode.add_argument("--replay", action="store_true", help="Replay cassettes; never touches the network.")

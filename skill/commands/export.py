@@ -81,6 +81,7 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ecocompute.console import sanitize
     from ecocompute.files import WriteError
 
     try:
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             return _export_tools(args.format, args.output, force=args.force)
         return _export_skill(args.dir, force=args.force)
     except WriteError as exc:
-        sys.stderr.write(f"ecocompute: {exc}\n")
+        sys.stderr.write(f"ecocompute: {sanitize(str(exc))}\n")
         return EXIT_BAD_INPUT
 
 

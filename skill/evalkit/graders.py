@@ -39,11 +39,15 @@ def _text(transcript: Transcript, scope: Scope, section: str | None = None) -> s
     return text if section is None else section_text(text, section)
 
 
+# How an answer marks a heading, for every grader that looks for one: a markdown `#` heading or a bold line.
+HEADING = r"^\s*(?:#{1,6}\s*|\*\*\s*)"
+
+
 def section_text(text: str, section: str) -> str:
     """The lines under the heading `section` (in English or any answer language), up to the next markdown
     heading, bold label line or rule; empty when the answer has no such heading."""
     names = {section} | {i18n.translations(language).gettext(section) for language in i18n.LANGUAGES}
-    start = re.search(rf"^\s*#{{1,6}}\s*(?:{'|'.join(map(re.escape, names))})(?!\w)[^\n]*\n?", text, FLAGS)
+    start = re.search(rf"{HEADING}(?:{'|'.join(map(re.escape, names))})(?!\w)[^\n]*\n?", text, FLAGS)
     if start is None:
         return ""
     end = re.compile(r"^\s*(?:#{1,6}\s|\*\*|---)", re.MULTILINE).search(text, start.end())
@@ -161,7 +165,7 @@ def untranslated_headings(transcript: Transcript, expect: Expect) -> Verdict:
     if not expect.forbid_untranslated_headings:
         return Verdict(grader="untranslated_headings", passed=True, why="not required by the scenario")
     english = sorted({h for p in protocols.PROTOCOLS for h in p.headings}, key=len, reverse=True)
-    found = re.findall(rf"^\s*#{{1,6}}\s*((?:{'|'.join(map(re.escape, english))})(?!\w)[^\n]*)", transcript.answer, FLAGS)
+    found = re.findall(rf"{HEADING}((?:{'|'.join(map(re.escape, english))})(?!\w)[^\n]*)", transcript.answer, FLAGS)
     if found:
         return Verdict(grader="untranslated_headings", passed=False, why=f"English heading(s): {'; '.join(found)}")
     return Verdict(grader="untranslated_headings", passed=True, why="no protocol heading left in English")
@@ -169,7 +173,7 @@ def untranslated_headings(transcript: Transcript, expect: Expect) -> Verdict:
 
 def section_present(text: str, section: str) -> bool:
     """A heading (markdown `#`, bold line or `Title:` line) whose text starts with `section` (a regex)."""
-    heading = rf"^\s*(?:#{{1,6}}\s*|\*\*\s*)?(?:{section})[^\n]*$"
+    heading = rf"{HEADING}?(?:{section})[^\n]*$"
     return re.search(heading, text, FLAGS) is not None
 
 

@@ -158,8 +158,9 @@ class Scenario(_Strict):
     def _all_sections(cls, data: Any) -> Any:
         """`sections: all` in a scenario means every heading of its protocol, from the protocols table."""
         if isinstance(data, dict) and isinstance(data.get("expect"), dict) and data["expect"].get("sections") == "all":
-            headings = protocols.get(str(data.get("protocol", ""))).headings
-            data = {**data, "expect": {**data["expect"], "sections": headings}}
+            protocol = protocols.BY_NAME.get(str(data.get("protocol", "")).upper())
+            if protocol is not None:  # an unknown protocol is reported by its own field's check
+                data = {**data, "expect": {**data["expect"], "sections": protocol.headings}}
         return data
 
     @model_validator(mode="after")

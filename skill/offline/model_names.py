@@ -11,20 +11,13 @@ from ecocompute.offline import lexicon as lx
 from ecocompute.offline.extract import NOT_ALNUM_BEFORE, dedupe
 from ecocompute.offline.vocab import VARIANT_WORDS
 from ecocompute.tools.dataset import load
-from ecocompute.tools.names import model_aliases, model_key, params_from_name
+from ecocompute.tools.names import model_index, model_key, params_from_name
 
 
 @cache
 def _model_names() -> dict[str, str]:
-    """Normalised key -> dataset model name (names and Hugging Face ids), longest key first."""
-    keys: dict[str, str] = {}
-    for m in load().measurements:
-        keys.setdefault(_norm(m.model), m.model)
-        if m.hf_id:
-            keys.setdefault(_norm(m.hf_id.split("/")[-1]), m.model)
-    for alias, name in model_aliases().items():  # "Llama 4 Scout", "405B": spellings the name index declares
-        keys.setdefault(alias, name)
-    return dict(sorted(keys.items(), key=lambda kv: -len(kv[0])))
+    """The name index (`tools.names.model_index`: names, Hugging Face ids, aliases), longest key first."""
+    return dict(sorted(model_index().items(), key=lambda kv: -len(kv[0])))
 
 
 def _norm(text: str, keep: str = "") -> str:
@@ -79,7 +72,7 @@ def _family_hits(text: str) -> list[tuple[int, str]]:
     hits = []
     for family, name in _families().items():
         pattern = NOT_ALNUM_BEFORE + re.escape(family) + r"(?![-_.]?[A-Za-z0-9])(?!\s+(?:large|small|medium|nemo|\d))"
-        hits += [(_norm(text[:m.start()]).__len__(), name) for m in re.finditer(pattern, text, re.IGNORECASE)]
+        hits += [(len(_norm(text[:m.start()])), name) for m in re.finditer(pattern, text, re.IGNORECASE)]
     return hits
 
 

@@ -64,7 +64,6 @@ WHY = re.compile(r"\bwhy\b|what\s+gives|what(?:'s|\s+is)\s+(?:wrong|off|up|going
                  r"how\s+come|为什么|为啥|怎么回事|咋回事|正常吗|什么原因", _I)
 BILL_SYMPTOM = re.compile(r"(?:bill|costs?|electricity|power\s+usage)\s+(?:is\s+|are\s+|went\s+|has\s+gone\s+|got\s+|seems\s+)?(?:very\s+|too\s+|really\s+|so\s+)?"
                           r"(?:high|huge|through\s+the\s+roof|up|doubled|exploded|insane)|电费[^\n，。]{0,6}(?:高|涨|贵|翻倍)", _I)
-FULL_POWER = re.compile(r"(?:full|max(?:imum)?|peak)\s+power|pinned\s+at|at\s+(?:the\s+)?(?:power\s+)?(?:limit|max|TDP)|满功耗|满载", _I)
 
 # Quantisation methods and formats the data has no rows for (said "not measured", never substituted).
 UNMEASURED_METHODS: tuple[tuple[str, str], ...] = (

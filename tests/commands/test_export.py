@@ -91,6 +91,15 @@ def test_exporting_over_a_bundle_needs_force(bundle: Path, capsys: pytest.Captur
     assert "scripts/retired_tool.py" not in manifest.read_text(encoding="utf-8")
 
 
+def test_a_bundle_written_before_manifests_is_replaced_with_force(bundle: Path) -> None:
+    (bundle / ".ecocompute-manifest.json").unlink()  # as an older version wrote it: SKILL.md marks the bundle
+    (bundle / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["export", "skill", str(bundle.parent)]) == 2
+    assert main(["export", "skill", str(bundle.parent), "--force"]) == 0
+    assert (bundle / ".ecocompute-manifest.json").is_file()
+    assert (bundle / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_export_refuses_to_replace_a_folder_that_is_not_a_bundle(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "ecocompute").mkdir()

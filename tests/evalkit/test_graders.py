@@ -169,6 +169,20 @@ def test_a_pattern_scoped_to_a_section_searches_only_under_that_heading(int8_tra
     assert not graders.forbidden(_with_answer(int8_transcript, under), expect).passed
 
 
+def test_a_bold_heading_scopes_a_pattern_as_the_sections_grader_finds_it(int8_transcript) -> None:
+    improvement = protocols.get("DIAGNOSE").sections[3].heading
+    expect = Expect(sections=[improvement],
+                    forbidden=[Pattern(pattern=r"\+\d", why="a penalty as an improvement", section=improvement)])
+    answer = _with_answer(int8_transcript, f"**{improvement}**\n- +5% energy\n")
+    assert graders.sections(answer, expect).passed  # the heading counts as present ...
+    assert not graders.forbidden(answer, expect).passed  # ... so the text under it is checked
+
+
+def test_an_unknown_protocol_with_every_section_is_one_sentence_not_a_key_error() -> None:
+    with pytest.raises(ValueError, match="not a protocol"):
+        Scenario.model_validate({"id": "x", "protocol": "nope", "turns": [{"text": "hi"}], "expect": {"sections": "all"}})
+
+
 def test_a_section_that_is_not_a_heading_of_the_protocol_is_rejected() -> None:
     other = protocols.get("ESTIMATE").headings[0]
     with pytest.raises(ValueError, match="not headings of DIAGNOSE"):

@@ -17,14 +17,14 @@ from ecocompute.tools.audit.findings import FileReport, Finding
 from ecocompute.tools.audit.hot import hot_lines
 from ecocompute.tools.audit.impact import impact_for
 from ecocompute.tools.audit.resolve import Resolver
-from ecocompute.tools.audit.rules import RULES_BY_ID, severity_rank
+from ecocompute.tools.audit.rules import MAX_FILE_MB, RULES_BY_ID, severity_rank
 
 CHECKS = (rules_int8.check, rules_nf4.check, rules_batch.check, rules_runtime.check)
 # Every rule needs one of these identifiers somewhere in the source text. A file that contains
 # none of them cannot match, so it is parsed (to report syntax errors) but not walked.
 TRIGGERS = (b"from_pretrained", b"BitsAndBytesConfig", b"load_in_", b"pipeline", b"batch_size",
             b"max_num_seqs", b"use_cache", b"create_completion", b"create_chat_completion", b"text_generation",
-            b"mistral_inference", b"mlx_lm")  # plus `.generate` and `Llama(`
+            b"mistral_inference", b"mlx_lm", b"Llama(")  # plus `.generate`
 # `generate` is a common word; only an attribute access `.generate` (spaces or a line continuation
 # allowed after the dot) can match ECO301.
 _GENERATE = re.compile(rb"\.[\s\\]*generate\b")
@@ -32,7 +32,7 @@ _IGNORE = re.compile(r"#\s*ecocompute:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _SNIPPET_MAX = 120
 # Limits that keep one file from taking the machine: bytes read, and syntax density (the parser's
 # memory grows with the number of nodes, about 500 bytes each: a 5 MB one-line list is GBs).
-MAX_FILE_BYTES = 32_000_000
+MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000
 _BYTES_PER_TOKEN_BUDGET = 32  # token budget = max_bytes / this (1 M tokens by default)
 _DENSE = (b",", b"(", b"[", b"{", b"=", b".", b":", b"\n")
 _CHECK_DENSITY_FROM = 256_000
@@ -114,7 +114,7 @@ def _run_rules(tree: ast.Module, source: str | bytes, raw: bytes, selection: Sel
 
 
 def _triggered(raw: bytes) -> bool:
-    if any(trigger in raw for trigger in TRIGGERS) or b"Llama(" in raw:
+    if any(trigger in raw for trigger in TRIGGERS):
         return True
     return b"generate" in raw and _GENERATE.search(raw) is not None
 

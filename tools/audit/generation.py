@@ -96,7 +96,7 @@ def _local_client(site: CallSite, r: Resolver) -> bool:
     return any(isinstance(v, str) and any(h in v for h in LOCAL_HOSTS) for v in values)
 
 
-def padded_input(site: CallSite, r: Resolver, depth: int = 0) -> bool:
+def padded_input(site: CallSite, r: Resolver) -> bool:
     """Whether the call's inputs come from a tokenizer call with padding on (a batch, not one item)."""
     exprs = [*site.node.args[:1], *(kw.value for kw in site.node.keywords if kw.arg in (None, "input_ids", "inputs"))]
     return any(_padded(e, site.scope, r, 0) for e in exprs)
@@ -182,7 +182,7 @@ def pipeline_params(facts: Facts, r: Resolver) -> set[tuple[int, str]]:
         passed = [*zip(positional, site.node.args, strict=False), *((kw.arg, kw.value) for kw in site.node.keywords if kw.arg)]
         for param, arg in passed:
             made = r.value(arg, site.scope)
-            if isinstance(made, CallValue) and made.attr in ("pipeline", *LLAMA_CLASSES):
+            if isinstance(made, CallValue) and made.attr in PIPELINE_MAKERS:
                 found.add((scope, param))
     for scope, function in facts.functions.items():
         found.update((scope, p) for p in _pipeline_annotated(function))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["critical", "warning", "conditional", "info"]
+MAX_FILE_MB = 32  # the default limit on one audited file (`--max-file-size`); also caps its syntax density
 # Highest first; `--fail-on X` fails on X and everything before it.
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "conditional", "info")
 

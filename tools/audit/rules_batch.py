@@ -14,7 +14,7 @@ import ast
 
 from ecocompute.tools.audit import generation
 from ecocompute.tools.audit.calls import Hit, effective_kwargs, has_keyword, is_pipeline, with_keyword
-from ecocompute.tools.audit.collect import CallSite, Facts, callee
+from ecocompute.tools.audit.collect import PIPELINE_MAKERS, CallSite, Facts, callee
 from ecocompute.tools.audit.resolve import CallValue, Resolver
 
 # Suggested settings in the fixes (starting points to tune, not measurements).
@@ -113,7 +113,7 @@ def _feeds_inference(site: CallSite, r: Resolver, params: set[tuple[int, str]]) 
     if is_pipeline(site) or _param_pipeline(site, r, params):
         return True
     made = r.value(site.node.func, site.scope) if isinstance(site.node.func, ast.Name) else None
-    return isinstance(made, CallValue) and made.attr in ("pipeline", *generation.LLAMA_CLASSES)
+    return isinstance(made, CallValue) and made.attr in PIPELINE_MAKERS
 
 
 def _is_one(value: object) -> bool:

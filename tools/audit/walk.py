@@ -104,7 +104,7 @@ def read_source(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        raise OSError(errno.EFBIG, f"larger than the {max_bytes // 1_000_000} MB limit (--max-file-size)")
+        raise OSError(errno.EFBIG, f"larger than the {max_bytes / 1e6:g} MB limit (--max-file-size)")
     return data
 
 
